@@ -1,0 +1,18 @@
+package raftkv.raft;
+
+import raftkv.persistence.JournalReply;
+
+/** A member's messages to itself: journal replies (through a message adapter) and timers. */
+sealed interface Internal extends RaftMessage {
+
+  record JournalReplied(JournalReply reply) implements Internal {}
+
+  /** No leader heard from for an election timeout: time to (pre-)campaign. */
+  enum ElectionTimeout implements Internal { INSTANCE }
+
+  /** A leader's periodic heartbeat and retransmission round. */
+  enum HeartbeatTick implements Internal { INSTANCE }
+
+  /** A leader's check that a quorum answered during the last election timeout. */
+  enum CheckQuorumTick implements Internal { INSTANCE }
+}

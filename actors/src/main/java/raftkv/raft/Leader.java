@@ -1,0 +1,177 @@
+package raftkv.raft;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.BehaviorBuilder;
+import akka.actor.typed.javadsl.Behaviors;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import raftkv.persistence.LogEntry;
+
+/**
+ * Takes every proposal, replicates its log to the followers (pipelined and batched per
+ * {@link Progress}), and commits what a majority holds durably.
+ */
+final class Leader extends Role {
+  private final Map<String, Progress> followers = new LinkedHashMap<>();
+
+  Leader(RaftSetup setup, RaftState state) {
+    super(setup, state);
+  }
+
+  @Override
+  Name name() {
+    return Name.LEADER;
+  }
+
+  /** Takes office: a no-op entry of its own term lets it commit what earlier leaders left (§5.4.2). */
+  Behavior<RaftMessage> enter() {
+    state.setLeader(setup.self());
+    setup.timers().cancel(Internal.ElectionTimeout.INSTANCE);
+    var settings = setup.settings();
+    setup.timers().startTimerWithFixedDelay(Internal.HeartbeatTick.INSTANCE, settings.heartbeatInterval());
+    setup.timers().startTimerWithFixedDelay(Internal.CheckQuorumTick.INSTANCE, settings.electionTimeout());
+    long next = state.log.lastIndex() + 1;
+    setup.others().forEach(m -> followers.put(m, new Progress(next, settings.maxInflight())));
+    state.append(LogEntry.noop(next, state.term()));
+    replicate();
+    return behavior();
+  }
+
+  @Override
+  BehaviorBuilder<RaftMessage> handlers(BehaviorBuilder<RaftMessage> builder) {
+    return builder
+        .onMessage(ClientRequest.Propose.class, this::onPropose)
+        .onMessage(Forwarding.ForwardPropose.class, this::onForwardPropose)
+        .onMessage(RaftRpc.AppendResponse.class, this::onAppendResponse)
+        .onMessageEquals(Internal.HeartbeatTick.INSTANCE, this::onHeartbeatTick)
+        .onMessageEquals(Internal.CheckQuorumTick.INSTANCE, this::onCheckQuorumTick);
+  }
+
+  private Behavior<RaftMessage> onPropose(ClientRequest.Propose m) {
+    LogEntry entry = appendCommand(m.command());
+    state.awaitApply(entry.index(), entry.term(), m.replyTo());
+    replicate();
+    return Behaviors.same();
+  }
+
+  private Behavior<RaftMessage> onForwardPropose(Forwarding.ForwardPropose m) {
+    LogEntry entry = appendCommand(m.command());
+    setup.send(
+        m.from(),
+        new Forwarding.ProposeAccepted(setup.group(), setup.self(), m.requestId(), entry.index(), entry.term()));
+    replicate();
+    return Behaviors.same();
+  }
+
+  private LogEntry appendCommand(byte[] command) {
+    LogEntry entry = LogEntry.command(state.log.lastIndex() + 1, state.term(), command);
+    state.append(entry);
+    return entry;
+  }
+
+  private Behavior<RaftMessage> onAppendResponse(RaftRpc.AppendResponse m) {
+    Progress progress = followers.get(m.from());
+    if (progress == null) {
+      return Behaviors.same();
+    }
+    if (m.success()) {
+      if (progress.accepted(m.matchIndex())) {
+        maybeCommit();
+      }
+      sendEntries(m.from(), progress);
+    } else if (progress.rejected(m.rejectedIndex(), nextAfterConflict(m))) {
+      sendEntries(m.from(), progress);
+    }
+    return Behaviors.same();
+  }
+
+  /** Fast backtracking: skip the follower's whole conflicting term in one step. */
+  private long nextAfterConflict(RaftRpc.AppendResponse m) {
+    if (m.conflictTerm() == 0) {
+      return m.conflictIndex();
+    }
+    long last = state.log.lastIndexOfTerm(m.conflictTerm());
+    return last > 0 ? last + 1 : m.conflictIndex();
+  }
+
+  private Behavior<RaftMessage> onHeartbeatTick() {
+    followers.forEach((member, progress) -> {
+      progress.stalled(state.log.lastIndex());
+      if (!sendEntries(member, progress)) {
+        sendHeartbeat(member, progress);
+      }
+    });
+    return Behaviors.same();
+  }
+
+  /** Steps down when no quorum answered for an election timeout: it may be cut off (§6.2). */
+  private Behavior<RaftMessage> onCheckQuorumTick() {
+    int active = 1;
+    for (Progress progress : followers.values()) {
+      if (progress.takeActive()) {
+        active++;
+      }
+    }
+    if (Quorum.isMajority(active, setup.voterCount())) {
+      return Behaviors.same();
+    }
+    setup.context().getLog().info("member {}: lost contact with a quorum in term {}, stepping down", setup.self(), state.term());
+    state.setLeader(null);
+    return new Follower(setup, state).enter();
+  }
+
+  @Override
+  Behavior<RaftMessage> onDurable() {
+    maybeCommit();
+    return Behaviors.same();
+  }
+
+  /** Commits the highest index a majority holds, if it is of this term (§5.4.2). */
+  private void maybeCommit() {
+    List<Long> matches = new ArrayList<>(followers.size() + 1);
+    matches.add(state.journal.durableLastIndex());
+    followers.values().forEach(p -> matches.add(p.match()));
+    long index = Quorum.committedIndex(matches);
+    if (index > state.commitIndex() && state.log.term(index) == state.term()) {
+      state.commitTo(index);
+      // Followers apply, and answer forwarded proposals, as soon as they learn the new commit.
+      followers.forEach((member, progress) -> {
+        if (!sendEntries(member, progress)) {
+          sendHeartbeat(member, progress);
+        }
+      });
+    }
+  }
+
+  private void replicate() {
+    followers.forEach(this::sendEntries);
+  }
+
+  /** Sends what the follower lacks, as far as its window allows; returns whether it sent any. */
+  private boolean sendEntries(String member, Progress progress) {
+    boolean sent = false;
+    while (progress.canSend() && progress.next() <= state.log.lastIndex()) {
+      long prev = progress.next() - 1;
+      List<LogEntry> entries = state.log.slice(progress.next(), setup.settings().maxBatchEntries());
+      send(member, prev, entries);
+      progress.sent(entries.get(entries.size() - 1).index());
+      sent = true;
+    }
+    return sent;
+  }
+
+  /** An empty AppendEntries at the follower's match index: always accepted, carries the commit. */
+  private void sendHeartbeat(String member, Progress progress) {
+    send(member, progress.match(), List.of());
+  }
+
+  private void send(String member, long prev, List<LogEntry> entries) {
+    ActorRef<RaftMessage> ref = setup.peers().ref(member);
+    ref.tell(
+        new RaftRpc.AppendEntries(
+            setup.group(), state.term(), setup.self(), prev, state.log.term(prev), entries, state.commitIndex()));
+  }
+}

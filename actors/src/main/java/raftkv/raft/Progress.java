@@ -1,0 +1,101 @@
+package raftkv.raft;
+
+import java.util.ArrayDeque;
+
+/**
+ * A leader's view of one follower's log. While probing it sends one AppendEntries at a time
+ * until the follower confirms where their logs agree; then it replicates, pipelining up to
+ * {@code maxInflight} messages and assuming they arrive.
+ */
+final class Progress {
+  private final int maxInflight;
+  private long next;
+  private long match;
+  private boolean probing = true;
+  /** Last index carried by each unacknowledged AppendEntries, oldest first. */
+  private final ArrayDeque<Long> inflight = new ArrayDeque<>();
+  private boolean active;
+  private long matchAtLastRound;
+
+  Progress(long next, int maxInflight) {
+    this.next = next;
+    this.maxInflight = maxInflight;
+  }
+
+  long next() {
+    return next;
+  }
+
+  long match() {
+    return match;
+  }
+
+  boolean canSend() {
+    return probing ? inflight.isEmpty() : inflight.size() < maxInflight;
+  }
+
+  /** Records an AppendEntries whose entries end at {@code lastIndex} as sent. */
+  void sent(long lastIndex) {
+    inflight.addLast(lastIndex);
+    if (!probing) {
+      next = lastIndex + 1;
+    }
+  }
+
+  /** The follower holds our log up to {@code matchIndex}; returns whether match advanced. */
+  boolean accepted(long matchIndex) {
+    active = true;
+    boolean advanced = matchIndex > match;
+    if (advanced) {
+      match = matchIndex;
+    }
+    while (!inflight.isEmpty() && inflight.peekFirst() <= matchIndex) {
+      inflight.removeFirst();
+    }
+    if (probing && matchIndex >= next - 1) {
+      probing = false;
+      inflight.clear();
+    }
+    next = Math.max(next, match + 1);
+    return advanced;
+  }
+
+  /**
+   * The follower's log did not hold our entry at {@code rejectedIndex}. Returns false for a stale
+   * rejection (one answering an AppendEntries older than what we now know); otherwise starts
+   * probing at {@code proposedNext}.
+   */
+  boolean rejected(long rejectedIndex, long proposedNext) {
+    active = true;
+    boolean stale = probing ? rejectedIndex != next - 1 : rejectedIndex <= match;
+    if (stale) {
+      return false;
+    }
+    probing = true;
+    inflight.clear();
+    next = Math.max(match + 1, Math.min(proposedNext, rejectedIndex));
+    return true;
+  }
+
+  /**
+   * Called once per heartbeat round: when the follower is behind and nothing was acknowledged since
+   * the last round, an AppendEntries was probably lost, so start over from the last match.
+   */
+  boolean stalled(long lastIndex) {
+    boolean stalled = match < lastIndex && match == matchAtLastRound;
+    matchAtLastRound = match;
+    if (stalled) {
+      probing = true;
+      inflight.clear();
+      next = match + 1;
+    }
+    return stalled;
+  }
+
+  /** Whether the follower answered since the last call; resets the flag. */
+  boolean takeActive() {
+    boolean was = active;
+    active = false;
+    return was;
+  }
+}

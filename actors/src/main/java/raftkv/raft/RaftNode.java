@@ -1,0 +1,72 @@
+package raftkv.raft;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.StashBuffer;
+import akka.actor.typed.javadsl.TimerScheduler;
+import java.util.Random;
+import raftkv.persistence.JournalCommand;
+import raftkv.persistence.JournalReply;
+import raftkv.persistence.StateMachine;
+
+/**
+ * One member of one Raft group. It first recovers its durable state from the journal (keeping
+ * what arrives meanwhile), then starts as a follower (Raft §5.2).
+ */
+public final class RaftNode {
+  private RaftNode() {}
+
+  /**
+   * @param journal      where the member's term, vote and log are made durable
+   * @param stateMachine receives committed commands in order
+   * @param random       the only source of randomness (election timeouts); seed it to replay
+   */
+  public static Behavior<RaftMessage> create(
+      RaftSettings settings,
+      Peers peers,
+      ActorRef<JournalCommand> journal,
+      StateMachine stateMachine,
+      Random random) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> Behaviors.withStash(
+        settings.stashCapacity(),
+        stash -> {
+          ActorRef<JournalReply> journalReplies =
+              context.messageAdapter(JournalReply.class, Internal.JournalReplied::new);
+          journal.tell(new JournalCommand.Recover(journalReplies));
+          var setup = new RaftSetup(context, timers, settings, peers, random);
+          return Behaviors.receive(RaftMessage.class)
+              .onMessage(
+                  Internal.JournalReplied.class,
+                  m -> m.reply() instanceof JournalReply.Recovered,
+                  m -> start(setup, (JournalReply.Recovered) m.reply(), journal, journalReplies, stateMachine, stash))
+              .onAnyMessage(m -> keep(stash, m))
+              .build();
+        })));
+  }
+
+  private static Behavior<RaftMessage> keep(StashBuffer<RaftMessage> stash, RaftMessage m) {
+    if (!stash.isFull()) {
+      stash.stash(m);
+    }
+    return Behaviors.same();
+  }
+
+  private static Behavior<RaftMessage> start(
+      RaftSetup setup,
+      JournalReply.Recovered recovered,
+      ActorRef<JournalCommand> journal,
+      ActorRef<JournalReply> journalReplies,
+      StateMachine stateMachine,
+      StashBuffer<RaftMessage> stash) {
+    RaftLog log = new RaftLog(recovered.entries());
+    var writer = new JournalWriter(journal, journalReplies, recovered.hardState(), log.lastIndex());
+    var state = new RaftState(log, writer, stateMachine, recovered.hardState());
+    setup.context().getLog().info(
+        "member {} of group {}: recovered term {} and {} entries, starting as follower",
+        setup.self(), setup.group(), state.term(), log.lastIndex());
+    Behavior<RaftMessage> follower = new Follower(setup, state).enter();
+    return stash.unstashAll(Behaviors.intercept(() -> new FlushJournal(state), follower));
+  }
+}

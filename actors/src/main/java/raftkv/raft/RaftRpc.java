@@ -1,0 +1,65 @@
+package raftkv.raft;
+
+import java.util.List;
+import raftkv.persistence.LogEntry;
+
+/**
+ * The Raft RPCs (Raft paper Figure 2, with pre-vote from the thesis §9.6). Every one carries the
+ * sender's term; the term rule in {@link Role} runs on them before any role-specific handling.
+ */
+public sealed interface RaftRpc extends PeerMessage {
+  long term();
+
+  /**
+   * Asks for a vote. With {@code preVote} it only asks whether the receiver would vote in
+   * {@code term}, changing nobody's term or vote.
+   */
+  record RequestVote(
+      String group, long term, String from, long lastLogIndex, long lastLogTerm, boolean preVote)
+      implements RaftRpc {}
+
+  /**
+   * A vote answer. A granted pre-vote carries the term it was asked for; every other answer the
+   * sender's current term.
+   */
+  record VoteResponse(String group, long term, String from, boolean granted, boolean preVote)
+      implements RaftRpc {}
+
+  /** Replicates entries, or with none, is a heartbeat; both carry the leader's commit index. */
+  record AppendEntries(
+      String group,
+      long term,
+      String from,
+      long prevLogIndex,
+      long prevLogTerm,
+      List<LogEntry> entries,
+      long leaderCommit)
+      implements RaftRpc {}
+
+  /**
+   * The answer to {@link AppendEntries}, sent only once the follower's log is durable up to
+   * {@code matchIndex}. A rejection names the {@code rejectedIndex} (the request's prevLogIndex)
+   * and a hint for fast backtracking: the follower's term at that index ({@code conflictTerm},
+   * 0 when its log is shorter) and the first index it holds of that term ({@code conflictIndex}).
+   */
+  record AppendResponse(
+      String group,
+      long term,
+      String from,
+      boolean success,
+      long matchIndex,
+      long rejectedIndex,
+      long conflictIndex,
+      long conflictTerm)
+      implements RaftRpc {
+
+    static AppendResponse accepted(String group, long term, String from, long matchIndex) {
+      return new AppendResponse(group, term, from, true, matchIndex, 0, 0, 0);
+    }
+
+    static AppendResponse rejected(
+        String group, long term, String from, long rejectedIndex, long conflictIndex, long conflictTerm) {
+      return new AppendResponse(group, term, from, false, 0, rejectedIndex, conflictIndex, conflictTerm);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package raftkv.raft;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The fixed setup of one member of one Raft group. Timing and batching come from the
+ * {@code raftkv.raft} section of the configuration (documented in {@code reference.conf}).
+ *
+ * @param group            the Raft group's id
+ * @param self             this member's id
+ * @param voters           every voting member's id, this one included
+ * @param heartbeatInterval how often a leader sends heartbeats
+ * @param electionTimeout  the base election timeout; each wait is drawn from [t, 2t)
+ * @param maxInflight      AppendEntries in flight per follower before the leader waits for acks
+ * @param maxBatchEntries  entries per AppendEntries at most
+ * @param stashCapacity    messages kept while the journal recovers
+ */
+public record RaftSettings(
+    String group,
+    String self,
+    List<String> voters,
+    Duration heartbeatInterval,
+    Duration electionTimeout,
+    int maxInflight,
+    int maxBatchEntries,
+    int stashCapacity) {
+
+  public RaftSettings {
+    voters = List.copyOf(voters);
+    if (!voters.contains(self)) {
+      throw new IllegalArgumentException("member " + self + " is not among the voters " + voters);
+    }
+    if (electionTimeout.compareTo(heartbeatInterval) <= 0) {
+      throw new IllegalArgumentException("the election timeout must exceed the heartbeat interval");
+    }
+  }
+
+  /** Reads the tunables from {@code config}, which must contain {@code raftkv.raft}. */
+  public static RaftSettings fromConfig(Config config, String group, String self, List<String> voters) {
+    Config c = config.getConfig("raftkv.raft");
+    return new RaftSettings(
+        group,
+        self,
+        voters,
+        c.getDuration("heartbeat-interval"),
+        c.getDuration("election-timeout"),
+        c.getInt("max-inflight"),
+        c.getInt("max-batch-entries"),
+        c.getInt("stash-capacity"));
+  }
+
+  /** Another member's settings within the same group. */
+  public RaftSettings forMember(String member) {
+    return new RaftSettings(
+        group, member, voters, heartbeatInterval, electionTimeout, maxInflight, maxBatchEntries, stashCapacity);
+  }
+}

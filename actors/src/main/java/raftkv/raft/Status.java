@@ -1,0 +1,21 @@
+package raftkv.raft;
+
+import raftkv.persistence.CborSerializable;
+
+/**
+ * A member's view of its group.
+ *
+ * @param leader the member it believes leads {@code term}, or {@code null}
+ * @param logSize how many entries its log holds in memory
+ */
+public record Status(
+    String group,
+    String member,
+    Role.Name role,
+    long term,
+    String leader,
+    long commitIndex,
+    long appliedIndex,
+    long lastIndex,
+    long logSize)
+    implements CborSerializable {}
