@@ -99,7 +99,7 @@ final class Leader extends Role {
 
   private Behavior<RaftMessage> onHeartbeatTick() {
     followers.forEach((member, progress) -> {
-      progress.stalled(state.log.lastIndex());
+      progress.startRound(state.log.lastIndex());
       if (!sendEntries(member, progress)) {
         sendHeartbeat(member, progress);
       }

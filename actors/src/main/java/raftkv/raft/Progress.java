@@ -78,18 +78,22 @@ final class Progress {
   }
 
   /**
-   * Called once per heartbeat round: when the follower is behind and nothing was acknowledged since
-   * the last round, an AppendEntries was probably lost, so start over from the last match.
+   * Called once per heartbeat round, to recover from lost AppendEntries: a probe is sent again
+   * (one per round), and a replicating follower that acknowledged nothing in a whole round while
+   * behind is probed again from its last match.
    */
-  boolean stalled(long lastIndex) {
-    boolean stalled = match < lastIndex && match == matchAtLastRound;
+  void startRound(long lastIndex) {
+    if (probing) {
+      inflight.clear();
+      return;
+    }
+    boolean stalled = match < lastIndex && match == matchAtLastRound && !inflight.isEmpty();
     matchAtLastRound = match;
     if (stalled) {
       probing = true;
       inflight.clear();
       next = match + 1;
     }
-    return stalled;
   }
 
   /** Whether the follower answered since the last call; resets the flag. */

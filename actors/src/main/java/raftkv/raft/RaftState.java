@@ -116,7 +116,7 @@ final class RaftState {
   }
 
   private void applyEntry(LogEntry entry) {
-    byte[] result = entry.kind() == LogEntry.Kind.COMMAND ? stateMachine.apply(entry) : null;
+    byte[] result = stateMachine.apply(entry);
     Pending pending = pendingByIndex.remove(entry.index());
     if (pending == null) {
       return;

@@ -7,9 +7,10 @@ package raftkv.persistence;
 public interface StateMachine {
 
   /**
-   * Applies one committed command entry; entries arrive once each, in index order.
+   * Applies one committed entry; every entry arrives once, in index order, no-ops included (so
+   * that the state machine always knows the index its state stands for).
    *
-   * @return the result handed back to the client that proposed the entry
+   * @return the result handed back to the client that proposed the entry ({@code null} for a no-op)
    */
   byte[] apply(LogEntry entry);
 }

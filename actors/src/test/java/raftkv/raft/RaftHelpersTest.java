@@ -1,0 +1,86 @@
+package raftkv.raft;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import raftkv.persistence.LogEntry;
+
+/** The pure helpers the roles are built on: log, quorum arithmetic, follower progress. */
+class RaftHelpersTest {
+
+  private static RaftLog logOfTerms(long... terms) {
+    RaftLog log = new RaftLog(List.of());
+    for (int i = 0; i < terms.length; i++) {
+      log.append(LogEntry.noop(i + 1, terms[i]));
+    }
+    return log;
+  }
+
+  @Test
+  void section5_4_1_upToDateComparesLastTermThenLength() {
+    RaftLog log = logOfTerms(1, 1, 2);
+    assertTrue(log.isUpToDate(3, 2));
+    assertTrue(log.isUpToDate(1, 3), "a higher last term wins even when shorter");
+    assertFalse(log.isUpToDate(2, 2), "same last term, shorter");
+    assertFalse(log.isUpToDate(9, 1), "lower last term loses even when longer");
+  }
+
+  @Test
+  void section5_3_matchesAndFastBacktrackingHints() {
+    RaftLog log = logOfTerms(1, 1, 2, 2, 2, 3);
+    assertTrue(log.matches(0, 0));
+    assertTrue(log.matches(4, 2));
+    assertFalse(log.matches(4, 3));
+    assertFalse(log.matches(7, 3));
+    assertEquals(3, log.firstIndexOfTermAt(5));
+    assertEquals(5, log.lastIndexOfTerm(2));
+    assertEquals(0, log.lastIndexOfTerm(4));
+    log.truncateFrom(4);
+    assertEquals(3, log.lastIndex());
+    assertEquals(List.of(LogEntry.noop(2, 1), LogEntry.noop(3, 2)), log.slice(2, 10));
+  }
+
+  @Test
+  void quorumCommitIndexIsWhatAMajorityHolds() {
+    assertEquals(5, Quorum.committedIndex(List.of(9L, 5L, 1L)));
+    assertEquals(4, Quorum.committedIndex(List.of(9L, 8L, 4L, 1L, 0L)));
+    assertEquals(3, Quorum.majority(5));
+    assertEquals(2, Quorum.majority(3));
+    assertFalse(Quorum.isMajority(2, 4), "half is not a majority");
+  }
+
+  @Test
+  void progressProbesThenPipelinesUpToItsWindow() {
+    Progress p = new Progress(11, 2);
+    assertTrue(p.canSend());
+    p.sent(10);
+    assertFalse(p.canSend(), "one probe at a time");
+    assertTrue(p.rejected(10, 6));
+    assertEquals(6, p.next());
+    p.sent(8);
+    assertFalse(p.rejected(10, 3), "a stale rejection is ignored");
+    assertTrue(p.accepted(8));
+    assertEquals(9, p.next());
+    p.sent(9);
+    p.sent(10);
+    assertFalse(p.canSend(), "window of 2 full");
+    assertEquals(11, p.next());
+    assertTrue(p.accepted(9));
+    assertTrue(p.canSend());
+  }
+
+  @Test
+  void progressResendsFromTheMatchWhenARoundBringsNoAcknowledgement() {
+    Progress p = new Progress(1, 8);
+    p.sent(5);
+    p.accepted(5);
+    p.sent(9);
+    p.startRound(9);
+    p.startRound(9);
+    assertEquals(6, p.next(), "nothing acknowledged for a round: start over after the match");
+    assertTrue(p.canSend());
+  }
+}

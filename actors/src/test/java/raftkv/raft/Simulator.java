@@ -1,0 +1,461 @@
+package raftkv.raft;
+
+import akka.actor.testkit.typed.Effect;
+import akka.actor.testkit.typed.javadsl.TestInbox;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import raftkv.persistence.HardState;
+import raftkv.persistence.JournalCommand;
+import raftkv.persistence.JournalReply;
+import raftkv.persistence.LogEntry;
+
+/**
+ * Runs a Raft group of {@link SimMember}s on one thread from a seed (DESIGN decision 2): a
+ * priority queue of events on a logical clock delivers messages with loss, delay, reordering and
+ * duplication through partitions, fires timers, acknowledges journal writes, proposes commands,
+ * crashes and restarts members (losing what was not on disk), and checks {@link SimInvariants}
+ * after every step. Everything random comes from the seed, so a seed replays exactly.
+ */
+final class Simulator {
+  static final Duration HEARTBEAT = Duration.ofMillis(100);
+  static final Duration ELECTION = Duration.ofMillis(1000);
+
+  private final long seed;
+  private final Random random;
+  private final Map<String, SimMember> members = new LinkedHashMap<>();
+  private final RaftSettings settings;
+  final SimInvariants invariants = new SimInvariants();
+  private final PriorityQueue<Event> queue = new PriorityQueue<>();
+  private final ArrayDeque<String> trace = new ArrayDeque<>();
+  private final List<Proposal> open = new ArrayList<>();
+  private final TestInbox<Status> statusInbox = TestInbox.create();
+  /** Directed links that drop everything: "a>b". */
+  private final Set<String> cut = new HashSet<>();
+  /** How often each link was cut: a message on the way while its link was cut is lost. */
+  private final Map<String, Integer> cuts = new HashMap<>();
+  private double loss;
+  private double duplication;
+  private long now;
+  private long sequence;
+  private int proposalCount;
+  private int acknowledged;
+  private int crashes;
+
+  /** A client's proposal, waiting for its reply. */
+  private record Proposal(String member, byte[] command, TestInbox<ProposeReply> replies) {}
+
+  private abstract static class Event implements Comparable<Event> {
+    long time;
+    long order;
+
+    @Override
+    public int compareTo(Event o) {
+      return time != o.time ? Long.compare(time, o.time) : Long.compare(order, o.order);
+    }
+  }
+
+  /** An event for one incarnation of one member: void once that incarnation crashed. */
+  private abstract static class MemberEvent extends Event {
+    SimMember member;
+    int incarnation;
+  }
+
+  private static final class Deliver extends MemberEvent {
+    String from;
+    int cutsAtSend;
+    RaftMessage message;
+  }
+
+  private static final class Fire extends MemberEvent {
+    Effect.TimerScheduled<?> timer;
+    int generation;
+  }
+
+  private static final class Flush extends MemberEvent {}
+
+  private static final class AnswerRecover extends MemberEvent {}
+
+  private static final class Action extends Event {
+    String name;
+    Runnable run;
+  }
+
+  Simulator(long seed, int size) {
+    this(seed, size, 16);
+  }
+
+  /** @param maxBatchEntries entries per AppendEntries; 1 lets a test stop replication between entries */
+  Simulator(long seed, int size, int maxBatchEntries) {
+    this.seed = seed;
+    this.random = new Random(seed);
+    List<String> ids = new ArrayList<>();
+    for (int i = 1; i <= size; i++) {
+      ids.add("m" + i);
+    }
+    settings = new RaftSettings("g", "m1", ids, HEARTBEAT, ELECTION, 8, maxBatchEntries, 1000);
+    ids.forEach(id -> members.put(id, new SimMember(id)));
+    members.values().forEach(this::start);
+  }
+
+  long now() {
+    return now;
+  }
+
+  int acknowledged() {
+    return acknowledged;
+  }
+
+  int crashes() {
+    return crashes;
+  }
+
+  Iterable<SimMember> members() {
+    return members.values();
+  }
+
+  SimMember member(String id) {
+    return members.get(id);
+  }
+
+  // ---- what tests and the chaos schedule use ----
+
+  void setLoss(double loss, double duplication) {
+    this.loss = loss;
+    this.duplication = duplication;
+  }
+
+  /** Drops every message from {@code from} to {@code to}, one way. */
+  void cut(String from, String to) {
+    cut.add(from + ">" + to);
+    cuts.merge(from + ">" + to, 1, Integer::sum);
+  }
+
+  /** Cuts every link between {@code side} and the rest, both ways. */
+  void isolate(Set<String> side) {
+    for (String a : members.keySet()) {
+      for (String b : members.keySet()) {
+        if (side.contains(a) != side.contains(b)) {
+          cut(a, b);
+        }
+      }
+    }
+  }
+
+  void heal() {
+    cut.clear();
+  }
+
+  void crash(String id) {
+    SimMember m = members.get(id);
+    if (!m.up) {
+      return;
+    }
+    // A write may have reached the disk without its acknowledgement reaching the member.
+    int durable = random.nextInt(m.unflushed.size() + 1);
+    for (int i = 0; i < durable; i++) {
+      toDisk(m, m.unflushed.removeFirst());
+    }
+    crashes++;
+    note("crash " + id + " (" + durable + " unacknowledged writes kept, " + m.unflushed.size() + " lost)");
+    m.crash();
+  }
+
+  void restart(String id) {
+    SimMember m = members.get(id);
+    if (!m.up) {
+      note("restart " + id);
+      start(m);
+    }
+  }
+
+  /** A client proposes a fresh command at member {@code id}. */
+  void propose(String id) {
+    SimMember m = members.get(id);
+    if (!m.up) {
+      return;
+    }
+    byte[] command = ("c" + (++proposalCount)).getBytes(StandardCharsets.UTF_8);
+    TestInbox<ProposeReply> replies = TestInbox.create();
+    open.add(new Proposal(id, command, replies));
+    run(m, new ClientRequest.Propose(command, replies.getRef()), "propose " + new String(command) + " at " + id);
+  }
+
+  /** Schedules {@code run} at {@code delay} from now. */
+  void at(long delay, String name, Runnable run) {
+    Action a = new Action();
+    a.name = name;
+    a.run = run;
+    schedule(a, delay);
+  }
+
+  /** Processes the next event; false when none is left. */
+  boolean step() {
+    Event e = queue.poll();
+    if (e == null) {
+      return false;
+    }
+    now = e.time;
+    if (e instanceof Action a) {
+      note(a.name);
+      a.run.run();
+      return true;
+    }
+    MemberEvent me = (MemberEvent) e;
+    SimMember m = me.member;
+    if (!m.up || me.incarnation != m.incarnation) {
+      return true;
+    }
+    if (e instanceof Deliver d) {
+      // a link cut while the message was on its way loses it too
+      String link = d.from + ">" + m.id;
+      if (!cut.contains(link) && cuts.getOrDefault(link, 0) == d.cutsAtSend) {
+        run(m, d.message, "deliver to " + m.id + ": " + d.message);
+      }
+    } else if (e instanceof Fire f) {
+      onFire(m, f);
+    } else if (e instanceof Flush) {
+      JournalCommand.Write w = m.unflushed.removeFirst();
+      toDisk(m, w);
+      run(m, new Internal.JournalReplied(new JournalReply.Written(w.writeId())), "written " + w.writeId() + " at " + m.id);
+    } else if (e instanceof AnswerRecover) {
+      m.recovered = true;
+      run(m, new Internal.JournalReplied(m.disk.recovered()), "recovered " + m.id);
+    }
+    return true;
+  }
+
+  /** Runs until {@code done} holds or {@code limit} of logical time passes; returns whether it held. */
+  boolean runUntil(java.util.function.BooleanSupplier done, Duration limit) {
+    long deadline = now + limit.toMillis();
+    while (!done.getAsBoolean()) {
+      if (now > deadline || !step()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The member leading the highest term, as far as the members report, or null. */
+  String leader() {
+    return leaderAmong(members.keySet());
+  }
+
+  /** The member of {@code ids} leading the highest term, or null. */
+  String leaderAmong(java.util.Collection<String> ids) {
+    Status best = null;
+    for (String id : ids) {
+      Status s = status(members.get(id));
+      if (s != null && s.role() == Role.Name.LEADER && (best == null || s.term() > best.term())) {
+        best = s;
+      }
+    }
+    return best == null ? null : best.member();
+  }
+
+  Status status(SimMember m) {
+    if (!m.up || !m.recovered) {
+      return null;
+    }
+    m.kit.run(new ClientRequest.GetStatus(statusInbox.getRef()));
+    List<Status> all = statusInbox.getAllReceived();
+    return all.get(all.size() - 1);
+  }
+
+  /**
+   * Proposes a fresh command at the current leader until one is acknowledged as committed, within
+   * {@code limit} of logical time; returns whether it was.
+   */
+  boolean commitOne(Duration limit) {
+    long deadline = now + limit.toMillis();
+    int before = acknowledged;
+    while (now <= deadline) {
+      String leader = leader();
+      if (leader != null) {
+        propose(leader);
+      }
+      if (runUntil(() -> acknowledged > before, Duration.ofMillis(300))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Every live member has applied everything the leader committed, which is its whole log. */
+  boolean converged() {
+    String leader = leader();
+    if (leader == null) {
+      return false;
+    }
+    Status ls = status(members.get(leader));
+    if (ls.commitIndex() != ls.lastIndex()) {
+      return false;
+    }
+    for (SimMember m : members.values()) {
+      Status s = status(m);
+      if (m.up && (s == null || s.appliedIndex() != ls.commitIndex())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  List<String> trace() {
+    return List.copyOf(trace);
+  }
+
+  // ---- the machinery ----
+
+  private void start(SimMember m) {
+    List<String> others = members.keySet().stream().filter(id -> !id.equals(m.id)).toList();
+    m.start(settings.forMember(m.id), others, invariants, seed);
+    drain(m);
+  }
+
+  private void run(SimMember m, RaftMessage message, String what) {
+    note(what);
+    m.kit.run(message);
+    drain(m);
+    Status s = status(m);
+    if (s != null) {
+      invariants.onStatus(s);
+    }
+  }
+
+  /** Collects what a member did in its last step: timers, sends, journal commands, replies. */
+  private void drain(SimMember m) {
+    for (Effect effect : m.kit.getAllEffects()) {
+      if (effect instanceof Effect.TimerScheduled<?> t) {
+        int generation = m.timerGenerations.merge(t.key(), 1, Integer::sum);
+        Fire f = new Fire();
+        f.timer = t;
+        f.generation = generation;
+        scheduleFor(m, f, t.duration().toMillis());
+      } else if (effect instanceof Effect.TimerCancelled c) {
+        m.timerGenerations.merge(c.key(), 1, Integer::sum);
+      }
+    }
+    m.kit.clearLog();
+    m.links.forEach((to, inbox) -> {
+      for (RaftMessage msg : inbox.getAllReceived()) {
+        send(m.id, to, msg);
+      }
+    });
+    for (JournalCommand c : m.journal.getAllReceived()) {
+      if (c instanceof JournalCommand.Recover) {
+        scheduleFor(m, new AnswerRecover(), 1 + random.nextInt(5));
+      } else {
+        m.unflushed.addLast((JournalCommand.Write) c);
+        // fsync takes 1-10 ms; writes complete in order
+        m.lastAckTime = Math.max(now + 1 + random.nextInt(10), m.lastAckTime + 1);
+        scheduleFor(m, new Flush(), m.lastAckTime - now);
+      }
+    }
+    collectReplies();
+  }
+
+  private void onFire(SimMember m, Fire f) {
+    Effect.TimerScheduled<?> t = f.timer;
+    if (m.timerGenerations.getOrDefault(t.key(), 0) != f.generation) {
+      return;
+    }
+    if (!t.mode().equals(Effect.TimerScheduled$.MODULE$.singleMode())) {
+      Fire again = new Fire();
+      again.timer = t;
+      again.generation = f.generation;
+      scheduleFor(m, again, t.duration().toMillis());
+    }
+    run(m, (RaftMessage) t.msg(), "timer " + t.msg().getClass().getSimpleName() + " at " + m.id);
+  }
+
+  private void send(String from, String to, RaftMessage msg) {
+    if (cut.contains(from + ">" + to) || random.nextDouble() < loss) {
+      return;
+    }
+    int copies = random.nextDouble() < duplication ? 2 : 1;
+    for (int i = 0; i < copies; i++) {
+      Deliver d = new Deliver();
+      d.from = from;
+      d.cutsAtSend = cuts.getOrDefault(from + ">" + to, 0);
+      d.message = msg;
+      // 1-20 ms apart, so messages overtake one another
+      scheduleFor(members.get(to), d, 1 + random.nextInt(20));
+    }
+  }
+
+  private void toDisk(SimMember m, JournalCommand.Write w) {
+    HardState before = m.disk.recovered().hardState();
+    m.disk.apply(w);
+    JournalReply.Recovered after = m.disk.recovered();
+    long changedFrom = w.truncateFrom() > 0 ? w.truncateFrom()
+        : w.entries().isEmpty() ? Long.MAX_VALUE : w.entries().get(0).index();
+    invariants.onDurable(m.id, after.entries(), changedFrom, before, after.hardState());
+  }
+
+  private void collectReplies() {
+    Iterator<Proposal> it = open.iterator();
+    while (it.hasNext()) {
+      Proposal p = it.next();
+      if (!p.replies().hasMessages()) {
+        continue;
+      }
+      ProposeReply reply = p.replies().receiveMessage();
+      if (reply instanceof ProposeReply.Committed c) {
+        invariants.onCommittedReply(c.index(), p.command());
+        acknowledged++;
+      }
+      it.remove();
+    }
+  }
+
+  private void scheduleFor(SimMember m, MemberEvent e, long delay) {
+    e.member = m;
+    e.incarnation = m.incarnation;
+    schedule(e, delay);
+  }
+
+  private void schedule(Event e, long delay) {
+    e.time = now + delay;
+    e.order = sequence++;
+    queue.add(e);
+  }
+
+  private void note(String line) {
+    if (trace.size() == 60) {
+      trace.removeFirst();
+    }
+    trace.addLast(now + "ms " + line);
+  }
+
+  /** Every live member's applied commands, for comparing members. */
+  String appliedSummary() {
+    return members.values().stream()
+        .filter(m -> m.up)
+        .map(m -> m.id + "=" + m.stateMachine.applied().size())
+        .collect(Collectors.joining(" "));
+  }
+
+  /** What member {@code id} has on disk. */
+  List<LogEntry> disk(String id) {
+    return members.get(id).disk.recovered().entries();
+  }
+
+  long diskTerm(String id) {
+    return members.get(id).disk.recovered().hardState().term();
+  }
+
+  List<LogEntry> applied(String id) {
+    return members.get(id).stateMachine.applied();
+  }
+}
