@@ -26,8 +26,8 @@ final class Candidate extends Role {
   }
 
   @Override
-  Name name() {
-    return preVote ? Name.PRE_CANDIDATE : Name.CANDIDATE;
+  Status.Role name() {
+    return preVote ? Status.Role.PRE_CANDIDATE : Status.Role.CANDIDATE;
   }
 
   private Behavior<RaftMessage> start() {

@@ -13,8 +13,8 @@ final class Follower extends Role {
   }
 
   @Override
-  Name name() {
-    return Name.FOLLOWER;
+  Status.Role name() {
+    return Status.Role.FOLLOWER;
   }
 
   Behavior<RaftMessage> enter() {

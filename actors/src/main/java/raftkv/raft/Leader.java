@@ -22,8 +22,8 @@ final class Leader extends Role {
   }
 
   @Override
-  Name name() {
-    return Name.LEADER;
+  Status.Role name() {
+    return Status.Role.LEADER;
   }
 
   /** Takes office: a no-op entry of its own term lets it commit what earlier leaders left (§5.4.2). */
@@ -155,7 +155,8 @@ final class Leader extends Role {
     boolean sent = false;
     while (progress.canSend() && progress.next() <= state.log.lastIndex()) {
       long prev = progress.next() - 1;
-      List<LogEntry> entries = state.log.slice(progress.next(), setup.settings().maxBatchEntries());
+      var settings = setup.settings();
+      List<LogEntry> entries = state.log.slice(progress.next(), settings.maxBatchEntries(), settings.maxBatchBytes());
       send(member, prev, entries);
       progress.sent(entries.get(entries.size() - 1).index());
       sent = true;

@@ -60,7 +60,7 @@ public final class RaftNode {
       ActorRef<JournalReply> journalReplies,
       StateMachine stateMachine,
       StashBuffer<RaftMessage> stash) {
-    RaftLog log = new RaftLog(recovered.entries());
+    RaftLog log = new RaftLog(0, 0, recovered.entries());
     var writer = new JournalWriter(journal, journalReplies, recovered.hardState(), log.lastIndex());
     var state = new RaftState(log, writer, stateMachine, recovered.hardState());
     setup.context().getLog().info(

@@ -15,6 +15,7 @@ import java.util.List;
  * @param electionTimeout  the base election timeout; each wait is drawn from [t, 2t)
  * @param maxInflight      AppendEntries in flight per follower before the leader waits for acks
  * @param maxBatchEntries  entries per AppendEntries at most
+ * @param maxBatchBytes    bytes of entry data per AppendEntries at most (one larger entry goes alone)
  * @param stashCapacity    messages kept while the journal recovers
  */
 public record RaftSettings(
@@ -25,6 +26,7 @@ public record RaftSettings(
     Duration electionTimeout,
     int maxInflight,
     int maxBatchEntries,
+    long maxBatchBytes,
     int stashCapacity) {
 
   public RaftSettings {
@@ -48,12 +50,14 @@ public record RaftSettings(
         c.getDuration("election-timeout"),
         c.getInt("max-inflight"),
         c.getInt("max-batch-entries"),
+        c.getBytes("max-batch-bytes"),
         c.getInt("stash-capacity"));
   }
 
   /** Another member's settings within the same group. */
   public RaftSettings forMember(String member) {
     return new RaftSettings(
-        group, member, voters, heartbeatInterval, electionTimeout, maxInflight, maxBatchEntries, stashCapacity);
+        group, member, voters, heartbeatInterval, electionTimeout, maxInflight, maxBatchEntries, maxBatchBytes,
+        stashCapacity);
   }
 }

@@ -10,9 +10,6 @@ import raftkv.persistence.JournalReply;
  * etcd's {@code Step} does), journal replies, status, and client proposals at a non-leader.
  */
 abstract class Role {
-  /** The role names a {@link Status} reports. */
-  public enum Name { FOLLOWER, PRE_CANDIDATE, CANDIDATE, LEADER }
-
   protected final RaftSetup setup;
   protected final RaftState state;
 
@@ -21,7 +18,7 @@ abstract class Role {
     this.state = state;
   }
 
-  abstract Name name();
+  abstract Status.Role name();
 
   /** The role's own handlers, consulted after the shared ones. */
   abstract BehaviorBuilder<RaftMessage> handlers(BehaviorBuilder<RaftMessage> builder);

@@ -11,11 +11,15 @@ import raftkv.persistence.CborSerializable;
 public record Status(
     String group,
     String member,
-    Role.Name role,
+    Status.Role role,
     long term,
     String leader,
     long commitIndex,
     long appliedIndex,
     long lastIndex,
     long logSize)
-    implements CborSerializable {}
+    implements CborSerializable {
+
+  /** What part a member plays in its group's current term. */
+  public enum Role { FOLLOWER, PRE_CANDIDATE, CANDIDATE, LEADER }
+}

@@ -24,7 +24,7 @@ class PersistBeforeAnswerTest {
   private final TestInbox<JournalCommand> journal = TestInbox.create();
   private final Map<String, TestInbox<RaftMessage>> peers = Map.of("m2", TestInbox.create(), "m3", TestInbox.create());
   private final BehaviorTestKit<RaftMessage> member = BehaviorTestKit.create(RaftNode.create(
-      new RaftSettings("g", "m1", List.of("m1", "m2", "m3"), Duration.ofMillis(100), Duration.ofMillis(1000), 8, 16, 100),
+      new RaftSettings("g", "m1", List.of("m1", "m2", "m3"), Duration.ofMillis(100), Duration.ofMillis(1000), 8, 16, 1 << 20, 100),
       id -> peers.get(id).getRef(),
       journal.getRef(),
       entry -> entry.data(),

@@ -12,7 +12,7 @@ import raftkv.persistence.LogEntry;
 class RaftHelpersTest {
 
   private static RaftLog logOfTerms(long... terms) {
-    RaftLog log = new RaftLog(List.of());
+    RaftLog log = new RaftLog(0, 0, List.of());
     for (int i = 0; i < terms.length; i++) {
       log.append(LogEntry.noop(i + 1, terms[i]));
     }
@@ -40,7 +40,18 @@ class RaftHelpersTest {
     assertEquals(0, log.lastIndexOfTerm(4));
     log.truncateFrom(4);
     assertEquals(3, log.lastIndex());
-    assertEquals(List.of(LogEntry.noop(2, 1), LogEntry.noop(3, 2)), log.slice(2, 10));
+    assertEquals(List.of(LogEntry.noop(2, 1), LogEntry.noop(3, 2)), log.slice(2, 10, 1000));
+  }
+
+  @Test
+  void aBatchStopsAtItsByteLimitButAlwaysCarriesOneEntry() {
+    RaftLog log = new RaftLog(0, 0, List.of());
+    for (int i = 1; i <= 4; i++) {
+      log.append(LogEntry.command(i, 1, new byte[100]));
+    }
+    assertEquals(2, log.slice(1, 10, 250).size());
+    assertEquals(1, log.slice(1, 10, 50).size(), "an entry larger than the limit goes alone");
+    assertEquals(3, log.slice(1, 3, 1000).size());
   }
 
   @Test

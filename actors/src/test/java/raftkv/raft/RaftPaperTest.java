@@ -194,7 +194,7 @@ class RaftPaperTest {
     String leader = sim.leader();
     sim.isolate(Set.of(leader));
     assertTrue(sim.runUntil(
-        () -> sim.status(sim.member(leader)).role() != Role.Name.LEADER, Duration.ofMillis(2 * 1000 + 200)));
+        () -> sim.status(sim.member(leader)).role() != Status.Role.LEADER, Duration.ofMillis(2 * 1000 + 200)));
   }
 
   @Test

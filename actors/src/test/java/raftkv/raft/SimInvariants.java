@@ -30,7 +30,7 @@ final class SimInvariants {
 
   /** Election safety (§5.2): at most one leader per term. */
   void onStatus(Status status) {
-    if (status.role() != Role.Name.LEADER) {
+    if (status.role() != Status.Role.LEADER) {
       return;
     }
     String previous = leaders.putIfAbsent(status.term(), status.member());

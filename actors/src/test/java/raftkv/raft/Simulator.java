@@ -104,7 +104,7 @@ final class Simulator {
     for (int i = 1; i <= size; i++) {
       ids.add("m" + i);
     }
-    settings = new RaftSettings("g", "m1", ids, HEARTBEAT, ELECTION, 8, maxBatchEntries, 1000);
+    settings = new RaftSettings("g", "m1", ids, HEARTBEAT, ELECTION, 8, maxBatchEntries, 1 << 20, 1000);
     ids.forEach(id -> members.put(id, new SimMember(id)));
     members.values().forEach(this::start);
   }
@@ -257,7 +257,7 @@ final class Simulator {
     Status best = null;
     for (String id : ids) {
       Status s = status(members.get(id));
-      if (s != null && s.role() == Role.Name.LEADER && (best == null || s.term() > best.term())) {
+      if (s != null && s.role() == Status.Role.LEADER && (best == null || s.term() > best.term())) {
         best = s;
       }
     }
