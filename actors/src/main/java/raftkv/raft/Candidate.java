@@ -54,7 +54,8 @@ final class Candidate extends Role {
   BehaviorBuilder<RaftMessage> handlers(BehaviorBuilder<RaftMessage> builder) {
     return builder
         .onMessage(RaftRpc.VoteResponse.class, this::onVoteResponse)
-        .onMessage(RaftRpc.AppendEntries.class, this::onAppendEntries)
+        .onMessage(RaftRpc.AppendEntries.class, this::followLeader)
+        .onMessage(RaftRpc.InstallSnapshot.class, this::followLeader)
         .onMessageEquals(Internal.ElectionTimeout.INSTANCE, () -> campaign(setup, state));
   }
 
@@ -67,7 +68,7 @@ final class Candidate extends Role {
   }
 
   /** Someone won this term: follow it. */
-  private Behavior<RaftMessage> onAppendEntries(RaftRpc.AppendEntries m) {
+  private Behavior<RaftMessage> followLeader(RaftRpc m) {
     return new Follower(setup, state).continueWith(m);
   }
 

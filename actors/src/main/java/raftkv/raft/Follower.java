@@ -7,6 +7,7 @@ import raftkv.persistence.LogEntry;
 
 /** Follows the leader's log; campaigns when it hears from no leader for an election timeout. */
 final class Follower extends Role {
+  private final SnapshotAssembly snapshotChunks = new SnapshotAssembly();
 
   Follower(RaftSetup setup, RaftState state) {
     super(setup, state);
@@ -28,6 +29,8 @@ final class Follower extends Role {
     Behavior<RaftMessage> follower = enter();
     if (m instanceof RaftRpc.AppendEntries ae) {
       onAppendEntries(ae);
+    } else if (m instanceof RaftRpc.InstallSnapshot is) {
+      onInstallSnapshot(is);
     } else if (m instanceof RaftRpc.RequestVote rv) {
       onRequestVote(rv);
     }
@@ -38,6 +41,7 @@ final class Follower extends Role {
   BehaviorBuilder<RaftMessage> handlers(BehaviorBuilder<RaftMessage> builder) {
     return builder
         .onMessage(RaftRpc.AppendEntries.class, this::onAppendEntries)
+        .onMessage(RaftRpc.InstallSnapshot.class, this::onInstallSnapshot)
         .onMessageEquals(Internal.ElectionTimeout.INSTANCE, this::onElectionTimeout);
   }
 
@@ -46,6 +50,11 @@ final class Follower extends Role {
     state.setLeader(m.from());
     setup.startElectionTimer();
     RaftLog log = state.log;
+    if (m.prevLogIndex() < log.snapshotIndex()) {
+      // Compacted here, so committed: tell the leader to go on after what this member committed.
+      acknowledge(m.from(), state.commitIndex());
+      return Behaviors.same();
+    }
     if (!log.matches(m.prevLogIndex(), m.prevLogTerm())) {
       boolean shorter = m.prevLogIndex() > log.lastIndex();
       long conflictTerm = shorter ? 0 : log.term(m.prevLogIndex());
@@ -67,10 +76,43 @@ final class Follower extends Role {
     }
     long matchIndex = m.prevLogIndex() + m.entries().size();
     state.commitTo(Math.min(m.leaderCommit(), matchIndex));
-    state.journal.sendWhenDurable(
-        setup.peers().ref(m.from()),
-        RaftRpc.AppendResponse.accepted(setup.group(), state.term(), setup.self(), matchIndex));
+    acknowledge(m.from(), matchIndex);
     return Behaviors.same();
+  }
+
+  private void acknowledge(String leader, long matchIndex) {
+    state.journal.sendWhenDurable(
+        setup.peers().ref(leader), RaftRpc.AppendResponse.accepted(setup.group(), state.term(), setup.self(), matchIndex));
+  }
+
+  /**
+   * Collects the leader's snapshot chunk by chunk and installs it once complete (Raft §7); the
+   * last chunk is acknowledged only once the snapshot is durable.
+   */
+  private Behavior<RaftMessage> onInstallSnapshot(RaftRpc.InstallSnapshot m) {
+    state.setLeader(m.from());
+    setup.startElectionTimer();
+    if (m.lastIncludedIndex() <= state.commitIndex()) {
+      answerChunk(m, m.offset() + m.chunk().length, true); // nothing new in it
+      return Behaviors.same();
+    }
+    if (snapshotChunks.offer(m)) {
+      state.installSnapshot(snapshotChunks.take());
+      state.journal.sendWhenDurable(
+          setup.peers().ref(m.from()),
+          new RaftRpc.InstallSnapshotResponse(
+              setup.group(), state.term(), setup.self(), m.lastIncludedIndex(), 0, true));
+    } else {
+      answerChunk(m, snapshotChunks.nextOffset(), false);
+    }
+    return Behaviors.same();
+  }
+
+  private void answerChunk(RaftRpc.InstallSnapshot m, long nextOffset, boolean done) {
+    setup.send(
+        m.from(),
+        new RaftRpc.InstallSnapshotResponse(
+            setup.group(), state.term(), setup.self(), m.lastIncludedIndex(), nextOffset, done));
   }
 
   private Behavior<RaftMessage> onElectionTimeout() {

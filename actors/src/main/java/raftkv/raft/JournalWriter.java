@@ -8,6 +8,7 @@ import raftkv.persistence.HardState;
 import raftkv.persistence.JournalCommand;
 import raftkv.persistence.JournalReply;
 import raftkv.persistence.LogEntry;
+import raftkv.persistence.Snapshot;
 
 /**
  * Group commit towards the journal: at most one write in flight; every change made meanwhile goes
@@ -19,6 +20,7 @@ final class JournalWriter {
   private final ActorRef<JournalReply> replyTo;
 
   private HardState unsavedHardState;
+  private Snapshot unsavedSnapshot;
   private long unsavedTruncateFrom;
   private final List<LogEntry> unsavedEntries = new ArrayList<>();
 
@@ -53,6 +55,16 @@ final class JournalWriter {
     unsavedEntries.add(entry);
   }
 
+  /**
+   * The journal is to keep {@code snapshot} and drop the entries it covers. Goes before the
+   * truncation and entries of the same write, so a follower that installs a snapshot and drops a
+   * disagreeing log also calls {@link #truncateFrom} just after it.
+   */
+  void saveSnapshot(Snapshot snapshot) {
+    unsavedSnapshot = snapshot;
+    unsavedEntries.removeIf(e -> e.index() <= snapshot.index());
+  }
+
   /** The log lost the entry at {@code index} and everything after it. */
   void truncateFrom(long index) {
     unsavedEntries.removeIf(e -> e.index() >= index);
@@ -83,8 +95,9 @@ final class JournalWriter {
     writingHardState = unsavedHardState;
     journal.tell(
         new JournalCommand.Write(
-            writingId, unsavedHardState, unsavedTruncateFrom, List.copyOf(unsavedEntries), replyTo));
+            writingId, unsavedHardState, unsavedSnapshot, unsavedTruncateFrom, List.copyOf(unsavedEntries), replyTo));
     unsavedHardState = null;
+    unsavedSnapshot = null;
     unsavedTruncateFrom = 0;
     unsavedEntries.clear();
   }
@@ -115,6 +128,9 @@ final class JournalWriter {
   }
 
   private boolean hasUnsaved() {
-    return unsavedHardState != null || unsavedTruncateFrom != 0 || !unsavedEntries.isEmpty();
+    return unsavedHardState != null
+        || unsavedSnapshot != null
+        || unsavedTruncateFrom != 0
+        || !unsavedEntries.isEmpty();
   }
 }

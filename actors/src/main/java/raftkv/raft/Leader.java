@@ -5,10 +5,12 @@ import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.BehaviorBuilder;
 import akka.actor.typed.javadsl.Behaviors;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import raftkv.persistence.LogEntry;
+import raftkv.persistence.Snapshot;
 
 /**
  * Takes every proposal, replicates its log to the followers (pipelined and batched per
@@ -46,6 +48,7 @@ final class Leader extends Role {
         .onMessage(ClientRequest.Propose.class, this::onPropose)
         .onMessage(Forwarding.ForwardPropose.class, this::onForwardPropose)
         .onMessage(RaftRpc.AppendResponse.class, this::onAppendResponse)
+        .onMessage(RaftRpc.InstallSnapshotResponse.class, this::onInstallSnapshotResponse)
         .onMessageEquals(Internal.HeartbeatTick.INSTANCE, this::onHeartbeatTick)
         .onMessageEquals(Internal.CheckQuorumTick.INSTANCE, this::onCheckQuorumTick);
   }
@@ -85,6 +88,22 @@ final class Leader extends Role {
     } else if (progress.rejected(m.rejectedIndex(), nextAfterConflict(m))) {
       sendEntries(m.from(), progress);
     }
+    return Behaviors.same();
+  }
+
+  private Behavior<RaftMessage> onInstallSnapshotResponse(RaftRpc.InstallSnapshotResponse m) {
+    Progress progress = followers.get(m.from());
+    if (progress == null) {
+      return Behaviors.same();
+    }
+    if (m.done()) {
+      if (progress.snapshotInstalled(m.lastIncludedIndex())) {
+        maybeCommit();
+      }
+    } else {
+      progress.chunkAcknowledged(m.lastIncludedIndex(), m.nextOffset());
+    }
+    sendEntries(m.from(), progress);
     return Behaviors.same();
   }
 
@@ -150,8 +169,17 @@ final class Leader extends Role {
     followers.forEach(this::sendEntries);
   }
 
-  /** Sends what the follower lacks, as far as its window allows; returns whether it sent any. */
+  /**
+   * Sends what the follower lacks, as far as its window allows: entries, or the snapshot when the
+   * entries it needs are compacted away. Returns whether it sent anything.
+   */
   private boolean sendEntries(String member, Progress progress) {
+    if (progress.sending() == null && progress.next() - 1 < state.log.snapshotIndex()) {
+      progress.startSnapshot(state.snapshot());
+    }
+    if (progress.sending() != null) {
+      return sendChunk(member, progress);
+    }
     boolean sent = false;
     while (progress.canSend() && progress.next() <= state.log.lastIndex()) {
       long prev = progress.next() - 1;
@@ -164,9 +192,31 @@ final class Leader extends Role {
     return sent;
   }
 
-  /** An empty AppendEntries at the follower's match index: always accepted, carries the commit. */
+  private boolean sendChunk(String member, Progress progress) {
+    if (!progress.canSendChunk()) {
+      return false;
+    }
+    Snapshot snapshot = progress.sending();
+    byte[] image = snapshot.image();
+    int from = (int) progress.sendingOffset();
+    int to = Math.min(image.length, from + setup.settings().snapshotChunkBytes());
+    setup.send(
+        member,
+        new RaftRpc.InstallSnapshot(
+            setup.group(), state.term(), setup.self(), snapshot.index(), snapshot.term(), from,
+            Arrays.copyOfRange(image, from, to), to == image.length));
+    progress.chunkSent();
+    return true;
+  }
+
+  /**
+   * An empty AppendEntries at the follower's match index: always accepted, carries the commit.
+   * Not while the follower's match is inside the snapshot: the snapshot's chunks keep it.
+   */
   private void sendHeartbeat(String member, Progress progress) {
-    send(member, progress.match(), List.of());
+    if (progress.match() >= state.log.snapshotIndex()) {
+      send(member, progress.match(), List.of());
+    }
   }
 
   private void send(String member, long prev, List<LogEntry> entries) {

@@ -1,11 +1,13 @@
 package raftkv.raft;
 
 import java.util.ArrayDeque;
+import raftkv.persistence.Snapshot;
 
 /**
  * A leader's view of one follower's log. While probing it sends one AppendEntries at a time
  * until the follower confirms where their logs agree; then it replicates, pipelining up to
- * {@code maxInflight} messages and assuming they arrive.
+ * {@code maxInflight} messages and assuming they arrive. A follower that needs entries the leader
+ * compacted away gets a snapshot instead, one chunk at a time.
  */
 final class Progress {
   private final int maxInflight;
@@ -16,6 +18,10 @@ final class Progress {
   private final ArrayDeque<Long> inflight = new ArrayDeque<>();
   private boolean active;
   private long matchAtLastRound;
+  /** The snapshot being sent, or null; and the offset of its next chunk. */
+  private Snapshot sending;
+  private long sendingOffset;
+  private boolean chunkInFlight;
 
   Progress(long next, int maxInflight) {
     this.next = next;
@@ -32,6 +38,48 @@ final class Progress {
 
   boolean canSend() {
     return probing ? inflight.isEmpty() : inflight.size() < maxInflight;
+  }
+
+  /** The snapshot this follower is being sent, or null. */
+  Snapshot sending() {
+    return sending;
+  }
+
+  long sendingOffset() {
+    return sendingOffset;
+  }
+
+  /** Whether the next chunk of the snapshot may go now. */
+  boolean canSendChunk() {
+    return sending != null && !chunkInFlight;
+  }
+
+  void startSnapshot(Snapshot snapshot) {
+    sending = snapshot;
+    sendingOffset = 0;
+    chunkInFlight = false;
+    inflight.clear();
+  }
+
+  void chunkSent() {
+    chunkInFlight = true;
+  }
+
+  /** The follower wants the chunk at {@code offset} of the snapshot being sent. */
+  void chunkAcknowledged(long snapshotIndex, long offset) {
+    active = true;
+    if (sending != null && sending.index() == snapshotIndex) {
+      sendingOffset = offset;
+      chunkInFlight = false;
+    }
+  }
+
+  /** The follower installed the snapshot at {@code snapshotIndex}: replicate from after it. */
+  boolean snapshotInstalled(long snapshotIndex) {
+    sending = null;
+    probing = true;
+    next = snapshotIndex + 1;
+    return accepted(snapshotIndex);
   }
 
   /** Records an AppendEntries whose entries end at {@code lastIndex} as sent. */
@@ -83,6 +131,10 @@ final class Progress {
    * behind is probed again from its last match.
    */
   void startRound(long lastIndex) {
+    if (sending != null) {
+      chunkInFlight = false; // resend the chunk that may have been lost
+      return;
+    }
     if (probing) {
       inflight.clear();
       return;

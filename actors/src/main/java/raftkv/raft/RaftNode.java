@@ -9,6 +9,7 @@ import akka.actor.typed.javadsl.TimerScheduler;
 import java.util.Random;
 import raftkv.persistence.JournalCommand;
 import raftkv.persistence.JournalReply;
+import raftkv.persistence.Snapshot;
 import raftkv.persistence.StateMachine;
 
 /**
@@ -60,12 +61,15 @@ public final class RaftNode {
       ActorRef<JournalReply> journalReplies,
       StateMachine stateMachine,
       StashBuffer<RaftMessage> stash) {
-    RaftLog log = new RaftLog(0, 0, recovered.entries());
+    Snapshot snapshot = recovered.snapshot();
+    RaftLog log = snapshot == null
+        ? new RaftLog(0, 0, recovered.entries())
+        : new RaftLog(snapshot.index(), snapshot.term(), recovered.entries());
     var writer = new JournalWriter(journal, journalReplies, recovered.hardState(), log.lastIndex());
-    var state = new RaftState(log, writer, stateMachine, recovered.hardState());
+    var state = new RaftState(log, writer, stateMachine, setup.settings(), recovered.hardState(), snapshot);
     setup.context().getLog().info(
-        "member {} of group {}: recovered term {} and {} entries, starting as follower",
-        setup.self(), setup.group(), state.term(), log.lastIndex());
+        "member {} of group {}: recovered term {}, snapshot at {} and entries up to {}, starting as follower",
+        setup.self(), setup.group(), state.term(), log.snapshotIndex(), log.lastIndex());
     Behavior<RaftMessage> follower = new Follower(setup, state).enter();
     return stash.unstashAll(Behaviors.intercept(() -> new FlushJournal(state), follower));
   }

@@ -62,4 +62,27 @@ public sealed interface RaftRpc extends PeerMessage {
       return new AppendResponse(group, term, from, false, 0, rejectedIndex, conflictIndex, conflictTerm);
     }
   }
+
+  /**
+   * One chunk of the leader's latest snapshot, for a follower that needs entries the leader has
+   * compacted away (Raft §7). Chunks go one at a time, in order; {@code done} marks the last.
+   */
+  record InstallSnapshot(
+      String group,
+      long term,
+      String from,
+      long lastIncludedIndex,
+      long lastIncludedTerm,
+      long offset,
+      byte[] chunk,
+      boolean done)
+      implements RaftRpc {}
+
+  /**
+   * The answer to an {@link InstallSnapshot} chunk: the offset of the next chunk the follower
+   * wants, or, with {@code done}, that the snapshot is installed and durable.
+   */
+  record InstallSnapshotResponse(
+      String group, long term, String from, long lastIncludedIndex, long nextOffset, boolean done)
+      implements RaftRpc {}
 }

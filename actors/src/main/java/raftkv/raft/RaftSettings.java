@@ -17,6 +17,10 @@ import java.util.List;
  * @param maxBatchEntries  entries per AppendEntries at most
  * @param maxBatchBytes    bytes of entry data per AppendEntries at most (one larger entry goes alone)
  * @param stashCapacity    messages kept while the journal recovers
+ * @param snapshotEvery    entries applied between two snapshots of the state machine
+ * @param snapshotCatchUpEntries entries kept in memory before the latest snapshot, so that a
+ *     follower a little behind gets entries rather than the whole snapshot
+ * @param snapshotChunkBytes bytes of snapshot per InstallSnapshot message
  */
 public record RaftSettings(
     String group,
@@ -27,7 +31,10 @@ public record RaftSettings(
     int maxInflight,
     int maxBatchEntries,
     long maxBatchBytes,
-    int stashCapacity) {
+    int stashCapacity,
+    long snapshotEvery,
+    long snapshotCatchUpEntries,
+    int snapshotChunkBytes) {
 
   public RaftSettings {
     voters = List.copyOf(voters);
@@ -51,13 +58,16 @@ public record RaftSettings(
         c.getInt("max-inflight"),
         c.getInt("max-batch-entries"),
         c.getBytes("max-batch-bytes"),
-        c.getInt("stash-capacity"));
+        c.getInt("stash-capacity"),
+        c.getLong("snapshot-every"),
+        c.getLong("snapshot-catch-up-entries"),
+        (int) c.getBytes("snapshot-chunk-size").longValue());
   }
 
   /** Another member's settings within the same group. */
   public RaftSettings forMember(String member) {
     return new RaftSettings(
         group, member, voters, heartbeatInterval, electionTimeout, maxInflight, maxBatchEntries, maxBatchBytes,
-        stashCapacity);
+        stashCapacity, snapshotEvery, snapshotCatchUpEntries, snapshotChunkBytes);
   }
 }

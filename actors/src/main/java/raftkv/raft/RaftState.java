@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import raftkv.persistence.HardState;
 import raftkv.persistence.LogEntry;
+import raftkv.persistence.Snapshot;
 import raftkv.persistence.StateMachine;
 
 /**
@@ -17,6 +18,9 @@ final class RaftState {
   final RaftLog log;
   final JournalWriter journal;
   private final StateMachine stateMachine;
+  private final RaftSettings settings;
+  /** The latest snapshot taken or installed: what a leader sends a follower it cannot feed entries. */
+  private Snapshot snapshot;
 
   private long term;
   private String votedFor;
@@ -32,12 +36,30 @@ final class RaftState {
 
   private record Pending(long term, ActorRef<ProposeReply> replyTo) {}
 
-  RaftState(RaftLog log, JournalWriter journal, StateMachine stateMachine, HardState hardState) {
+  RaftState(
+      RaftLog log,
+      JournalWriter journal,
+      StateMachine stateMachine,
+      RaftSettings settings,
+      HardState hardState,
+      Snapshot snapshot) {
     this.log = log;
     this.journal = journal;
     this.stateMachine = stateMachine;
+    this.settings = settings;
     this.term = hardState.term();
     this.votedFor = hardState.votedFor();
+    this.snapshot = snapshot;
+    if (snapshot != null) {
+      stateMachine.restore(snapshot.image());
+      commitIndex = snapshot.index();
+      appliedIndex = snapshot.index();
+    }
+  }
+
+  /** The latest snapshot, or {@code null} before the first. */
+  Snapshot snapshot() {
+    return snapshot;
   }
 
   long term() {
@@ -112,6 +134,45 @@ final class RaftState {
     commitIndex = target;
     while (appliedIndex < commitIndex) {
       applyEntry(log.get(++appliedIndex));
+    }
+    long snapshotIndex = snapshot == null ? 0 : snapshot.index();
+    if (appliedIndex - snapshotIndex >= settings.snapshotEvery()) {
+      takeSnapshot();
+    }
+  }
+
+  /**
+   * Saves the state machine's image and lets the journal drop the entries it covers; keeps the
+   * last {@code snapshot-catch-up-entries} of them in memory for followers a little behind.
+   */
+  private void takeSnapshot() {
+    snapshot = new Snapshot(appliedIndex, log.term(appliedIndex), stateMachine.snapshot());
+    journal.saveSnapshot(snapshot);
+    long keepFrom = appliedIndex - settings.snapshotCatchUpEntries();
+    if (keepFrom > log.snapshotIndex()) {
+      log.compactTo(keepFrom, log.term(keepFrom));
+    }
+  }
+
+  /**
+   * Replaces this member's state with a leader's snapshot (Raft §7): entries it covers go, and so
+   * does the whole log if it disagrees with the snapshot at its last index.
+   */
+  void installSnapshot(Snapshot installed) {
+    boolean keepsSuffix = log.matches(installed.index(), installed.term());
+    log.compactTo(installed.index(), installed.term());
+    journal.saveSnapshot(installed);
+    if (!keepsSuffix) {
+      journal.truncateFrom(installed.index() + 1);
+    }
+    stateMachine.restore(installed.image());
+    snapshot = installed;
+    commitIndex = Math.max(commitIndex, installed.index());
+    appliedIndex = installed.index();
+    Iterator<Pending> covered = pendingByIndex.headMap(installed.index(), true).values().iterator();
+    while (covered.hasNext()) {
+      covered.next().replyTo().tell(new ProposeReply.Unknown("replaced by a snapshot from the leader"));
+      covered.remove();
     }
   }
 

@@ -69,6 +69,10 @@ abstract class Role {
     if (m instanceof RaftRpc.AppendEntries ae) {
       setup.send(
           ae.from(), RaftRpc.AppendResponse.rejected(setup.group(), state.term(), setup.self(), ae.prevLogIndex(), 0, 0));
+    } else if (m instanceof RaftRpc.InstallSnapshot is) {
+      setup.send(
+          is.from(),
+          new RaftRpc.InstallSnapshotResponse(setup.group(), state.term(), setup.self(), is.lastIncludedIndex(), 0, false));
     } else if (m instanceof RaftRpc.RequestVote rv) {
       setup.send(rv.from(), new RaftRpc.VoteResponse(setup.group(), state.term(), setup.self(), false, false));
     }
@@ -134,7 +138,7 @@ abstract class Role {
                 state.commitIndex(),
                 state.appliedIndex(),
                 state.log.lastIndex(),
-                state.log.lastIndex()));
+                state.log.size()));
     return Behaviors.same();
   }
 

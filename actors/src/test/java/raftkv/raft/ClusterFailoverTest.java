@@ -284,6 +284,20 @@ class ClusterFailoverTest {
       return ByteBuffer.allocate(Long.BYTES).putLong(commands.size()).array();
     }
 
+    @Override
+    public byte[] snapshot() {
+      return String.join("\n", commands).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void restore(byte[] image) {
+      commands.clear();
+      String all = new String(image, StandardCharsets.UTF_8);
+      if (!all.isEmpty()) {
+        commands.addAll(List.of(all.split("\n")));
+      }
+    }
+
     List<String> commands() {
       synchronized (commands) {
         return List.copyOf(commands);

@@ -24,15 +24,15 @@ class PersistBeforeAnswerTest {
   private final TestInbox<JournalCommand> journal = TestInbox.create();
   private final Map<String, TestInbox<RaftMessage>> peers = Map.of("m2", TestInbox.create(), "m3", TestInbox.create());
   private final BehaviorTestKit<RaftMessage> member = BehaviorTestKit.create(RaftNode.create(
-      new RaftSettings("g", "m1", List.of("m1", "m2", "m3"), Duration.ofMillis(100), Duration.ofMillis(1000), 8, 16, 1 << 20, 100),
+      new RaftSettings("g", "m1", List.of("m1", "m2", "m3"), Duration.ofMillis(100), Duration.ofMillis(1000), 8, 16, 1 << 20, 100, 1000, 10, 1024),
       id -> peers.get(id).getRef(),
       journal.getRef(),
-      entry -> entry.data(),
+      new SimStateMachine("m1", new SimInvariants()),
       new Random(1)));
 
   private JournalCommand.Write recoverEmptyAndAwaitWrite(RaftMessage request) {
     assertTrue(journal.receiveMessage() instanceof JournalCommand.Recover);
-    member.run(new Internal.JournalReplied(new JournalReply.Recovered(HardState.INITIAL, List.of())));
+    member.run(new Internal.JournalReplied(new JournalReply.Recovered(HardState.INITIAL, null, List.of())));
     member.run(request);
     return (JournalCommand.Write) journal.receiveMessage();
   }

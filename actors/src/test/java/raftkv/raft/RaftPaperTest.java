@@ -131,7 +131,7 @@ class RaftPaperTest {
    */
   @Test
   void section5_4_2_figure8_aLeaderDoesNotCommitAnOlderTermsEntryByCountingReplicas() {
-    Simulator sim = new Simulator(8, 5, 1);
+    Simulator sim = new Simulator(8, 5, 1, Long.MAX_VALUE);
     assertTrue(sim.runUntil(() -> sim.leader() != null, WAIT));
     assertTrue(sim.commitOne(WAIT));
     assertTrue(sim.runUntil(sim::converged, WAIT));
@@ -186,6 +186,23 @@ class RaftPaperTest {
         "S5's entry replaced the old one on S3");
     assertTrue(sim.commitOne(WAIT));
     assertEquals(sim.disk(winner).get(index - 1), sim.disk(s3x).get(index - 1));
+  }
+
+  @Test
+  void section7_aFollowerBehindTheCompactedLogCatchesUpThroughASnapshot() {
+    Simulator sim = new Simulator(9, 3, 16, 20);
+    await(sim, () -> sim.leader() != null, "a leader");
+    String leader = sim.leader();
+    String behind = othersThan(sim, leader).get(0);
+    sim.crash(behind);
+    for (int i = 0; i < 60; i++) {
+      assertTrue(sim.commitOne(WAIT));
+    }
+    assertTrue(sim.diskSnapshotIndex(leader) >= 40, "the leader compacted its log");
+    sim.restart(behind);
+    await(sim, () -> sim.diskSnapshotIndex(behind) >= 40, "the follower installed the leader's snapshot");
+    await(sim, sim::converged, "all members applied everything");
+    assertEquals(sim.applied(leader), sim.applied(behind));
   }
 
   @Test

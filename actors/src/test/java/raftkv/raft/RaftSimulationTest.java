@@ -45,22 +45,25 @@ class RaftSimulationTest {
       return;
     }
     long started = System.nanoTime();
-    long[] totals = new long[3];
+    long[] totals = new long[5];
     for (int i = 0; i < SEEDS; i++) {
       Simulator sim = runSeed(size * 1_000_000L + i, size);
       totals[0] += sim.acknowledged();
       totals[1] += sim.invariants.leaderTerms();
       totals[2] += sim.crashes();
+      totals[3] += sim.snapshots();
+      totals[4] += sim.snapshotChunks();
     }
     System.out.printf(
         "simulation: %d members, %d seeds x %d steps: %d acknowledged proposals, %d terms with a leader,"
-            + " %d crashes, %.1f s%n",
-        size, SEEDS, STEPS, totals[0], totals[1], totals[2], (System.nanoTime() - started) / 1e9);
+            + " %d crashes, %d snapshots saved, %d snapshot chunks sent, %.1f s%n",
+        size, SEEDS, STEPS, totals[0], totals[1], totals[2], totals[3], totals[4], (System.nanoTime() - started) / 1e9);
   }
 
   /** Seeds encode the group size (size x 1,000,000 + n), so a replay knows which test it is. */
   private static Simulator runSeed(long seed, int size) {
-    Simulator sim = new Simulator(seed, size);
+    // Snapshots every 10-49 applied entries, so that compaction and InstallSnapshot happen often.
+    Simulator sim = new Simulator(seed, size, 16, 10 + seed % 40);
     try {
       Chaos chaos = new Chaos(sim, new Random(~seed), size);
       chaos.start();

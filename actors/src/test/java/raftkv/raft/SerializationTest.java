@@ -33,6 +33,7 @@ import raftkv.persistence.HardState;
 import raftkv.persistence.JournalCommand;
 import raftkv.persistence.JournalReply;
 import raftkv.persistence.LogEntry;
+import raftkv.persistence.Snapshot;
 
 /**
  * Every type that crosses a process boundary or reaches the journal survives Akka's serialization
@@ -72,6 +73,8 @@ class SerializationTest {
         new RaftRpc.AppendEntries("g0", 3, "n1", 9, 3, List.of(), 9),
         new RaftRpc.AppendResponse("g0", 3, "n3", true, 9, 0, 0, 0),
         new RaftRpc.AppendResponse("g0", 3, "n3", false, 0, 12, 10, 2),
+        new RaftRpc.InstallSnapshot("g0", 3, "n1", 40, 2, 1024, bytes("chunk"), false),
+        new RaftRpc.InstallSnapshotResponse("g0", 3, "n2", 40, 1029, true),
         new Forwarding.ForwardPropose("g0", "n2", 17, bytes("put a 1")),
         new Forwarding.ProposeAccepted("g0", "n1", 17, 10, 3),
         new Forwarding.ProposeRejected("g0", "n3", 18, "not the leader"),
@@ -83,14 +86,16 @@ class SerializationTest {
         new Status("g0", "n1", Status.Role.LEADER, 3, "n1", 9, 9, 10, 10),
         new Status("g0", "n2", Status.Role.PRE_CANDIDATE, 3, null, 0, 0, 0, 0),
         new JournalCommand.Recover(journalReplies),
-        new JournalCommand.Write(4, new HardState(3, "n1"), 8, entries, journalReplies),
-        new JournalCommand.Write(5, null, 0, List.of(), journalReplies),
-        new JournalReply.Recovered(new HardState(3, "n1"), entries),
+        new JournalCommand.Write(4, new HardState(3, "n1"), null, 8, entries, journalReplies),
+        new JournalCommand.Write(5, null, new Snapshot(7, 2, new byte[] {1, 2}), 0, List.of(), journalReplies),
+        new JournalReply.Recovered(new HardState(3, "n1"), null, entries),
+        new JournalReply.Recovered(new HardState(3, "n1"), new Snapshot(7, 2, new byte[] {3}), entries),
         new JournalReply.Written(4),
         new JournalReply.WriteFailed(5, "disk full"),
         HardState.INITIAL,
         new HardState(3, "n2"),
-        LogEntry.command(8, 2, bytes("put k v")));
+        LogEntry.command(8, 2, bytes("put k v")),
+        new Snapshot(40, 2, bytes("image")));
   }
 
   /** Through the serializer the configuration binds, which must be Jackson CBOR. */

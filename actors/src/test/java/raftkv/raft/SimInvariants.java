@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import raftkv.persistence.HardState;
+import raftkv.persistence.JournalReply;
 import raftkv.persistence.LogEntry;
+import raftkv.persistence.Snapshot;
 
 /**
  * The Raft safety properties (paper Figure 3), checked by the simulator after every step:
@@ -44,19 +46,28 @@ final class SimInvariants {
   /**
    * Log matching (§5.3), checked on every member's durable log: an entry with the same index and
    * term must carry the same data and follow an entry of the same term, so by induction the logs
-   * agree up to it. Leader completeness (§5.4) is checked once a new leader's no-op is durable:
-   * its log then holds everything it held when it won.
+   * agree up to it. A snapshot must stand for a committed entry. Leader completeness (§5.4) is
+   * checked once a new leader's no-op is durable: its log then holds everything committed when it
+   * won (what its snapshot covers, it held and applied).
    */
-  void onDurable(String member, List<LogEntry> log, long changedFrom, HardState before, HardState after) {
+  void onDurable(String member, JournalReply.Recovered disk, long changedFrom, HardState before) {
+    HardState after = disk.hardState();
     if (after.term() < before.term()) {
       throw new AssertionError(member + " durable term went back from " + before.term() + " to " + after.term());
     }
     if (after.term() == before.term() && before.votedFor() != null && !before.votedFor().equals(after.votedFor())) {
       throw new AssertionError(member + " changed its vote in term " + after.term() + ": " + before + " -> " + after);
     }
-    for (int i = (int) Math.max(0, Math.min(changedFrom, log.size() + 1) - 1); i < log.size(); i++) {
+    Snapshot snapshot = disk.snapshot();
+    long base = snapshot == null ? 0 : snapshot.index();
+    long baseTerm = snapshot == null ? 0 : snapshot.term();
+    if (snapshot != null && committed.containsKey(base) && committed.get(base).term() != baseTerm) {
+      throw new AssertionError(member + " keeps " + snapshot + " but committed at " + base + " is " + committed.get(base));
+    }
+    List<LogEntry> log = disk.entries();
+    for (int i = (int) Math.max(0, Math.min(changedFrom - base, log.size() + 1) - 1); i < log.size(); i++) {
       LogEntry e = log.get(i);
-      long prevTerm = i == 0 ? 0 : log.get(i - 1).term();
+      long prevTerm = i == 0 ? baseTerm : log.get(i - 1).term();
       EntryId key = new EntryId(e.index(), e.term());
       LogEntry known = entryAt.putIfAbsent(key, e);
       Long knownPrev = prevTermOf.putIfAbsent(key, prevTerm);
@@ -68,7 +79,7 @@ final class SimInvariants {
     if (pending != null && hasOwnNoop(log, pending.term())) {
       unchecked.remove(member);
       pending.committedThen().forEach((index, entry) -> {
-        if (index > log.size() || !log.get((int) (index - 1)).equals(entry)) {
+        if (index > base && (index > base + log.size() || !log.get((int) (index - base - 1)).equals(entry))) {
           throw new AssertionError("leader completeness: leader " + member + " of term " + pending.term()
               + " lacks committed " + entry);
         }
@@ -90,6 +101,16 @@ final class SimInvariants {
     LogEntry known = committed.putIfAbsent(entry.index(), entry);
     if (known != null && !known.equals(entry)) {
       throw new AssertionError(member + " applied " + entry + " where another applied " + known);
+    }
+  }
+
+  /** A snapshot a member restored must hold exactly the committed commands up to its index. */
+  void onRestored(String member, List<LogEntry> commands) {
+    for (LogEntry e : commands) {
+      LogEntry known = committed.get(e.index());
+      if (known == null || !known.equals(e)) {
+        throw new AssertionError(member + " restored " + e + " from a snapshot where the committed entry is " + known);
+      }
     }
   }
 

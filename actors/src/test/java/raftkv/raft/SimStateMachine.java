@@ -1,5 +1,11 @@
 package raftkv.raft;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import raftkv.persistence.LogEntry;
@@ -29,6 +35,42 @@ final class SimStateMachine implements StateMachine {
     }
     applied.add(entry);
     return entry.data();
+  }
+
+  /** The image: the last index applied, then every command applied (index, term, data). */
+  @Override
+  public byte[] snapshot() {
+    var bytes = new ByteArrayOutputStream();
+    try (var out = new DataOutputStream(bytes)) {
+      out.writeLong(lastApplied);
+      out.writeInt(applied.size());
+      for (LogEntry e : applied) {
+        out.writeLong(e.index());
+        out.writeLong(e.term());
+        out.writeInt(e.data().length);
+        out.write(e.data());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  @Override
+  public void restore(byte[] image) {
+    try (var in = new DataInputStream(new ByteArrayInputStream(image))) {
+      lastApplied = in.readLong();
+      applied.clear();
+      for (int n = in.readInt(); n > 0; n--) {
+        long index = in.readLong();
+        long term = in.readLong();
+        byte[] data = in.readNBytes(in.readInt());
+        applied.add(LogEntry.command(index, term, data));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    invariants.onRestored(member, applied);
   }
 
   List<LogEntry> applied() {

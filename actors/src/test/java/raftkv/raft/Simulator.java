@@ -52,6 +52,8 @@ final class Simulator {
   private int proposalCount;
   private int acknowledged;
   private int crashes;
+  private int snapshots;
+  private int snapshotChunks;
 
   /** A client's proposal, waiting for its reply. */
   private record Proposal(String member, byte[] command, TestInbox<ProposeReply> replies) {}
@@ -92,19 +94,25 @@ final class Simulator {
     Runnable run;
   }
 
+  /** Never snapshots. */
   Simulator(long seed, int size) {
-    this(seed, size, 16);
+    this(seed, size, 16, Long.MAX_VALUE);
   }
 
-  /** @param maxBatchEntries entries per AppendEntries; 1 lets a test stop replication between entries */
-  Simulator(long seed, int size, int maxBatchEntries) {
+  /**
+   * @param maxBatchEntries entries per AppendEntries; 1 lets a test stop replication between entries
+   * @param snapshotEvery   entries applied between snapshots; a quarter of that stays in memory
+   *     after one, and snapshots travel in chunks of 64 bytes, so that small runs exercise both
+   */
+  Simulator(long seed, int size, int maxBatchEntries, long snapshotEvery) {
     this.seed = seed;
     this.random = new Random(seed);
     List<String> ids = new ArrayList<>();
     for (int i = 1; i <= size; i++) {
       ids.add("m" + i);
     }
-    settings = new RaftSettings("g", "m1", ids, HEARTBEAT, ELECTION, 8, maxBatchEntries, 1 << 20, 1000);
+    settings = new RaftSettings(
+        "g", "m1", ids, HEARTBEAT, ELECTION, 8, maxBatchEntries, 1 << 20, 1000, snapshotEvery, snapshotEvery / 4, 64);
     ids.forEach(id -> members.put(id, new SimMember(id)));
     members.values().forEach(this::start);
   }
@@ -119,6 +127,16 @@ final class Simulator {
 
   int crashes() {
     return crashes;
+  }
+
+  /** InstallSnapshot chunks delivered. */
+  int snapshotChunks() {
+    return snapshotChunks;
+  }
+
+  /** Snapshots that reached a disk, taken or installed. */
+  int snapshots() {
+    return snapshots;
   }
 
   Iterable<SimMember> members() {
@@ -221,6 +239,9 @@ final class Simulator {
       // a link cut while the message was on its way loses it too
       String link = d.from + ">" + m.id;
       if (!cut.contains(link) && cuts.getOrDefault(link, 0) == d.cutsAtSend) {
+        if (d.message instanceof RaftRpc.InstallSnapshot) {
+          snapshotChunks++;
+        }
         run(m, d.message, "deliver to " + m.id + ": " + d.message);
       }
     } else if (e instanceof Fire f) {
@@ -397,10 +418,13 @@ final class Simulator {
   private void toDisk(SimMember m, JournalCommand.Write w) {
     HardState before = m.disk.recovered().hardState();
     m.disk.apply(w);
-    JournalReply.Recovered after = m.disk.recovered();
-    long changedFrom = w.truncateFrom() > 0 ? w.truncateFrom()
+    long changedFrom = w.snapshot() != null ? 0
+        : w.truncateFrom() > 0 ? w.truncateFrom()
         : w.entries().isEmpty() ? Long.MAX_VALUE : w.entries().get(0).index();
-    invariants.onDurable(m.id, after.entries(), changedFrom, before, after.hardState());
+    invariants.onDurable(m.id, m.disk.recovered(), changedFrom, before);
+    if (w.snapshot() != null) {
+      snapshots++;
+    }
   }
 
   private void collectReplies() {
@@ -446,9 +470,15 @@ final class Simulator {
         .collect(Collectors.joining(" "));
   }
 
-  /** What member {@code id} has on disk. */
+  /** The entries member {@code id} has on disk after its snapshot. */
   List<LogEntry> disk(String id) {
     return members.get(id).disk.recovered().entries();
+  }
+
+  /** The index of member {@code id}'s snapshot on disk, 0 without one. */
+  long diskSnapshotIndex(String id) {
+    var snapshot = members.get(id).disk.recovered().snapshot();
+    return snapshot == null ? 0 : snapshot.index();
   }
 
   long diskTerm(String id) {

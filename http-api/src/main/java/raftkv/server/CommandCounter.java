@@ -1,5 +1,6 @@
 package raftkv.server;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import raftkv.persistence.LogEntry;
 import raftkv.persistence.StateMachine;
@@ -18,5 +19,15 @@ final class CommandCounter implements StateMachine {
     }
     applied++;
     return Long.toString(applied).getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public byte[] snapshot() {
+    return ByteBuffer.allocate(Long.BYTES).putLong(applied).array();
+  }
+
+  @Override
+  public void restore(byte[] image) {
+    applied = ByteBuffer.wrap(image).getLong();
   }
 }

@@ -13,4 +13,10 @@ public interface StateMachine {
    * @return the result handed back to the client that proposed the entry ({@code null} for a no-op)
    */
   byte[] apply(LogEntry entry);
+
+  /** The whole state as it stands after the last entry applied, for a {@link Snapshot}. */
+  byte[] snapshot();
+
+  /** Replaces the whole state with an image made by {@link #snapshot()}. */
+  void restore(byte[] image);
 }

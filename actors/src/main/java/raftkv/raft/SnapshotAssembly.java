@@ -1,0 +1,44 @@
+package raftkv.raft;
+
+import java.io.ByteArrayOutputStream;
+import raftkv.persistence.Snapshot;
+
+/**
+ * Puts a leader's snapshot back together from its {@link RaftRpc.InstallSnapshot} chunks, which
+ * must come in order; a chunk out of place is ignored and the wanted offset named again.
+ */
+final class SnapshotAssembly {
+  private long index = -1;
+  private long term;
+  private ByteArrayOutputStream bytes;
+
+  /** Takes a chunk; returns whether it completed the snapshot (then {@link #take()} it). */
+  boolean offer(RaftRpc.InstallSnapshot chunk) {
+    if (chunk.offset() == 0) {
+      index = chunk.lastIncludedIndex();
+      term = chunk.lastIncludedTerm();
+      bytes = new ByteArrayOutputStream();
+    }
+    boolean fits = bytes != null
+        && chunk.lastIncludedIndex() == index
+        && chunk.lastIncludedTerm() == term
+        && chunk.offset() == bytes.size();
+    if (!fits) {
+      return false;
+    }
+    bytes.writeBytes(chunk.chunk());
+    return chunk.done();
+  }
+
+  /** Where the next chunk should start: 0 unless a snapshot is being assembled. */
+  long nextOffset() {
+    return bytes == null ? 0 : bytes.size();
+  }
+
+  Snapshot take() {
+    Snapshot snapshot = new Snapshot(index, term, bytes.toByteArray());
+    bytes = null;
+    index = -1;
+    return snapshot;
+  }
+}
