@@ -7,14 +7,16 @@ import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import com.typesafe.config.Config;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import raftkv.persistence.InMemoryJournal;
-import raftkv.persistence.InMemoryLogStore;
+import raftkv.persistence.DataDirectory;
+import raftkv.persistence.DataDirectoryException;
+import raftkv.persistence.RaftJournal;
 import raftkv.raft.ClientRequest;
 import raftkv.raft.ProposeReply;
 import raftkv.raft.RaftMessage;
@@ -25,7 +27,9 @@ import raftkv.raft.cluster.SeedNodes;
 /**
  * A Raft group whose members all run in this process, each in an ActorSystem of its own on the
  * address the configuration gives (an ephemeral loopback port by default): they talk over Artery
- * and form an Akka Cluster exactly as members on separate hosts would. The journals are in memory.
+ * and form an Akka Cluster exactly as members on separate hosts would. Each member keeps its log in
+ * a {@link RaftJournal} (LevelDB, fsync on) in its own directory below the group's data
+ * directory, so a group started again on the same directory recovers everything it committed.
  */
 final class LocalGroup implements AutoCloseable {
   /** One member: its actor system and the Raft node it runs. */
@@ -39,11 +43,18 @@ final class LocalGroup implements AutoCloseable {
     this.members = members;
   }
 
-  /** Starts members {@code n1..n<size>}. */
-  static LocalGroup start(Config config, int size, ServerSettings settings) {
+  /**
+   * Starts members {@code n1..n<size>}, member {@code nK} on {@code dataDir/nK}.
+   *
+   * @throws DataDirectoryException if a member's directory is not its own or is damaged
+   */
+  static LocalGroup start(Config config, int size, ServerSettings settings, Path dataDir)
+      throws DataDirectoryException {
     Map<String, ActorSystem<Void>> systems = new LinkedHashMap<>();
     for (int i = 1; i <= size; i++) {
-      systems.put("n" + i, ActorSystem.create(Behaviors.empty(), "raftkv", config));
+      String id = "n" + i;
+      DataDirectory directory = DataDirectory.open(dataDir.resolve(id), settings.cluster(), id, config);
+      systems.put(id, ActorSystem.create(Behaviors.empty(), "raftkv", directory.akkaConfig().withFallback(config)));
     }
     // Every member needs every address, which an ephemeral port makes known only once all are bound.
     Map<String, Address> addresses = new LinkedHashMap<>();
@@ -52,7 +63,7 @@ final class LocalGroup implements AutoCloseable {
     systems.forEach((id, system) -> {
       SeedNodes.join(system, addresses);
       var journal = system.systemActorOf(
-          InMemoryJournal.create(new InMemoryLogStore()), "journal-" + settings.group(), Props.empty());
+          RaftJournal.create(settings.group(), id), "journal-" + settings.group(), Props.empty());
       var node = RaftMember.spawn(system, settings.group(), id, addresses, journal, new CommandCounter());
       members.add(new Member(id, system, node));
     });
@@ -84,7 +95,6 @@ final class LocalGroup implements AutoCloseable {
         .thenApply(all -> all.stream().filter(LocalGroup::isLeader).findFirst().orElseThrow());
   }
 
-  // Status.role()'s enum is nested in a package-private class, so it cannot be named from here.
   private static boolean isLeader(Status s) {
     return s.role() == Status.Role.LEADER;
   }

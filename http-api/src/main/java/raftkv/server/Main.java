@@ -7,13 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import raftkv.persistence.DataDirectoryException;
 import raftkv.raft.ProposeReply;
 import raftkv.raft.Status;
 
 /**
- * The raftkv server, for now a local demonstration: it starts a Raft group in this process,
- * waits for a leader, commits a few commands and prints every member's status. The KV store and
- * its HTTP API come next.
+ * The raftkv server, for now a local demonstration: it starts a Raft group in this process, on
+ * durable journals, waits for a leader, commits a few commands and prints every member's status.
+ * The KV store and its HTTP API come next.
  */
 public final class Main {
   // Initialized before any actor system starts, so that their first log lines find SLF4J ready.
@@ -41,9 +42,12 @@ public final class Main {
     }
     Config config = ConfigFactory.load();
     ServerSettings settings = ServerSettings.fromConfig(config);
-    log.info("starting a local group {} of {} members", settings.group(), options.members());
-    try (LocalGroup group = LocalGroup.start(config, options.members(), settings)) {
+    log.info("starting a local group {} of {} members in {}", settings.group(), options.members(), options.dataDir());
+    try (LocalGroup group = LocalGroup.start(config, options.members(), settings, options.dataDir())) {
       return demo(group, options, out);
+    } catch (DataDirectoryException e) {
+      out.println(e.getMessage());
+      return 1;
     } catch (CompletionException e) {
       out.println("failed: " + e.getCause().getMessage());
       return 1;
