@@ -111,6 +111,32 @@ class DataDirectoryTest {
     assertEquals(2000, opened.journalRecords());
   }
 
+  /** What Akka's local snapshot store leaves: state snapshots, and a temporary file after a crash. */
+  private static void snapshotFiles(Path snapshots) throws IOException {
+    Files.write(snapshots.resolve("snapshot-raft%7Cg1%7Cm1-42-1700000000000"), new byte[] {1, 2, 3});
+    Files.write(snapshots.resolve("snapshot-raft%7Cg2%7Cm1-7-1700000000001"), new byte[] {4});
+    Files.write(snapshots.resolve("snapshot-raft%7Cg1%7Cm1-50-1700000000002tmp"), new byte[0]);
+  }
+
+  @Test
+  void aDirectoryWithStateSnapshotsOpens() throws Exception {
+    usedDirectory();
+    snapshotFiles(dir().resolve("snapshots"));
+    DataDirectory opened = DataDirectory.open(dir(), "c1", "m1");
+    assertFalse(opened.created());
+    assertEquals(2000, opened.journalRecords());
+    assertEquals(dir().resolve("snapshots").toAbsolutePath(), opened.snapshotDirectory());
+  }
+
+  @Test
+  void refusesStateSnapshotsWhoseMarkerWasLost() throws Exception {
+    DataDirectory.open(dir(), "c1", "m1");
+    snapshotFiles(dir().resolve("snapshots"));
+    Files.delete(dir().resolve(DataDirectory.MARKER_FILE));
+    var e = refused("c1", "m1");
+    assertMentions(e, dir().toString(), "snapshot store", "is not empty but there is no marker", "restore the marker");
+  }
+
   @Test
   void refusesAFileInsteadOfADirectory() throws Exception {
     Files.writeString(dir(), "not a directory");

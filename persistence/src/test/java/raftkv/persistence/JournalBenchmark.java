@@ -34,10 +34,20 @@ import java.util.stream.Stream;
  *       leader) and as one entry per write (the worst case), is reopened: the time of {@link
  *       DataDirectory#open} (with its verification read) and of {@code Recover} on a new actor
  *       system, twice (the first on code the JIT has not compiled yet, as after a restart).
+ *   <li>Recovery with a snapshot: the same 1,000,000 entries in batches of 256, with a snapshot
+ *       (a 10 MB image) at 990,000 followed by the last 10,000 entries, and with a snapshot at
+ *       1,000,000 that covers everything. Reports the snapshot write (Write to Written: the event
+ *       with the image, fsynced, and the state snapshot saved), the compaction (Written until the
+ *       events it covers are deleted), what is left on disk, and the same recovery times.
  * </ol>
  *
- * <p>Arguments: {@code [dir] [seconds per throughput run] [recovery entries]}, defaults {@code
- * target/journal-bench 10 1000000}. The directory is wiped first; put it on the disk under test.
+ * <p>Arguments: {@code [dir] [seconds per throughput run] [recovery entries] [snapshot image
+ * bytes]}, defaults {@code target/journal-bench 10 1000000 10485760}. The directory is wiped
+ * first; put it on the disk under test. {@code -Dbench.parts=throughput,recovery,snapshot} (the
+ * default: all three) picks parts; {@code snapshot} also runs the batched recovery without a
+ * snapshot, to compare. {@code -Dbench.leveldb-compaction-interval=N} sets the LevelDB journal's
+ * {@code compaction-intervals."*"} for the snapshot part (off by default, as in production), to
+ * see what compacting LevelDB after the deletion gives back on disk.
  */
 public final class JournalBenchmark {
   private static final int PAYLOAD = 100;
@@ -59,29 +69,47 @@ public final class JournalBenchmark {
     Path root = Path.of(args.length > 0 ? args[0] : "target/journal-bench").toAbsolutePath();
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int recoveryEntries = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
+    int imageBytes = args.length > 3 ? Integer.parseInt(args[3]) : 10 << 20;
+    List<String> parts = List.of(System.getProperty("bench.parts", "throughput,recovery,snapshot").split(","));
     wipe(root);
     Files.createDirectories(root);
     report("journal benchmark in %s, %d-byte random entries, %s, %d cpus, java %s",
         root, PAYLOAD, NativeLevelDb.load(), Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
 
-    report("%nBaseline, the disk through LevelDB JNI without Akka: %,.0f synced %d-byte puts/s (one thread)",
-        rawSyncedPuts(root.resolve("raw"), Math.max(1, seconds / 2)), PAYLOAD);
+    if (parts.contains("throughput")) {
+      report("%nBaseline, the disk through LevelDB JNI without Akka: %,.0f synced %d-byte puts/s (one thread)",
+          rawSyncedPuts(root.resolve("raw"), Math.max(1, seconds / 2)), PAYLOAD);
 
-    report("%n| proposers | entries/s | writes (fsyncs)/s | entries/write | write latency p50 / p99 | proposal latency p50 / p99 |");
-    report("|---:|---:|---:|---:|---:|---:|");
-    for (int proposers : new int[] {1, 16, 256}) {
-      Result r = throughput(root.resolve("throughput-" + proposers), proposers, Math.max(1, seconds / 5), seconds);
-      report("| %d | %,.0f | %,.0f | %.1f | %.2f / %.2f ms | %.2f / %.2f ms |",
-          proposers, r.entries / r.seconds, r.writes / r.seconds, (double) r.entries / r.writes,
-          r.writeP50, r.writeP99, r.proposalP50, r.proposalP99);
+      report("%n| proposers | entries/s | writes (fsyncs)/s | entries/write | write latency p50 / p99 | proposal latency p50 / p99 |");
+      report("|---:|---:|---:|---:|---:|---:|");
+      for (int proposers : new int[] {1, 16, 256}) {
+        Result r = throughput(root.resolve("throughput-" + proposers), proposers, Math.max(1, seconds / 5), seconds);
+        report("| %d | %,.0f | %,.0f | %.1f | %.2f / %.2f ms | %.2f / %.2f ms |",
+            proposers, r.entries / r.seconds, r.writes / r.seconds, (double) r.entries / r.writes,
+            r.writeP50, r.writeP99, r.proposalP50, r.proposalP99);
+      }
     }
 
-    report("%n| journal of %,d entries | events | size on disk | DataDirectory.open (verify) | Recover, first / again |",
-        recoveryEntries);
-    report("|---|---:|---:|---:|---:|");
-    recovery(root.resolve("recovery-batched"), recoveryEntries, 256, true);
-    recovery(root.resolve("recovery-single"), recoveryEntries, 1, false);
+    if (parts.contains("recovery") || parts.contains("snapshot")) {
+      report("%n| journal of %,d entries | events | size on disk | DataDirectory.open (verify) | Recover, first / again |",
+          recoveryEntries);
+      report("|---|---:|---:|---:|---:|");
+      recovery(root.resolve("recovery-batched"), recoveryEntries, 256, true);
+      if (parts.contains("recovery")) {
+        recovery(root.resolve("recovery-single"), recoveryEntries, 1, false);
+      }
+    }
+
+    if (parts.contains("snapshot")) {
+      report("%n| %,d entries in writes of 256, snapshot of %,d MB | snapshot write | compaction"
+              + " | events left | journal / snapshots on disk | DataDirectory.open (verify) | Recover, first / again |",
+          recoveryEntries, imageBytes >> 20);
+      report("|---|---:|---:|---:|---:|---:|---:|");
+      int tail = recoveryEntries / 100;
+      snapshotRecovery(root.resolve("snapshot-tail"), recoveryEntries, recoveryEntries - tail, imageBytes);
+      snapshotRecovery(root.resolve("snapshot-all"), recoveryEntries, recoveryEntries, imageBytes);
+    }
     System.out.println();
     System.out.print(report);
   }
@@ -273,9 +301,7 @@ public final class JournalBenchmark {
         "akka.persistence.journal.leveldb.fsync = off"));
     try {
       ActorRef<JournalCommand> journal = spawn(writing, RaftJournal.create("bench", "m1"), "journal");
-      CompletableFuture<Long> done = new CompletableFuture<>();
-      spawn(writing, filler(journal, total, batch, done), "filler");
-      done.get(30, TimeUnit.MINUTES);
+      fill(writing, journal, 1, total, batch);
     } finally {
       stop(writing);
     }
@@ -297,6 +323,15 @@ public final class JournalBenchmark {
 
   /** From spawning the journal to its {@code Recovered} reply, on a new actor system. */
   private static double recoverSeconds(Path dir, int total) throws Exception {
+    return recoverSeconds(dir, total, 0, 0);
+  }
+
+  /**
+   * From spawning the journal to its {@code Recovered} reply, on a new actor system; checks that
+   * it holds a snapshot up to {@code snapshotIndex} (none if 0) of {@code imageBytes} and the
+   * entries after it up to {@code total}.
+   */
+  private static double recoverSeconds(Path dir, int total, long snapshotIndex, int imageBytes) throws Exception {
     ActorSystem<SpawnProtocol.Command> reading = start(dir, "recover", null);
     try {
       long started = System.nanoTime();
@@ -307,8 +342,15 @@ public final class JournalBenchmark {
           .get(10, TimeUnit.MINUTES);
       double seconds = (System.nanoTime() - started) / 1e9;
       var recovered = (JournalReply.Recovered) reply;
-      if (recovered.entries().size() != total || recovered.entries().get(total - 1).index() != total) {
-        throw new IllegalStateException("recovered " + recovered.entries().size() + " entries, wrote " + total);
+      int after = (int) (total - snapshotIndex);
+      boolean snapshotOk = snapshotIndex == 0
+          ? recovered.snapshot() == null
+          : recovered.snapshot() != null && recovered.snapshot().index() == snapshotIndex
+              && recovered.snapshot().image().length == imageBytes;
+      if (!snapshotOk || recovered.entries().size() != after
+          || (after > 0 && recovered.entries().get(after - 1).index() != total)) {
+        throw new IllegalStateException("recovered " + recovered.snapshot() + " and " + recovered.entries().size()
+            + " entries, wrote a snapshot up to " + snapshotIndex + " and " + total + " entries");
       }
       return seconds;
     } finally {
@@ -316,11 +358,85 @@ public final class JournalBenchmark {
     }
   }
 
-  /** Writes {@code total} entries in writes of {@code batch}, one write in flight. */
+  /**
+   * Entries 1..{@code total} in writes of 256; after {@code snapshotIndex}, a write with a snapshot
+   * of {@code imageBytes} random bytes up to it; then the rest. Measures the snapshot write, the
+   * compaction after it, and recovery.
+   */
+  private static void snapshotRecovery(Path dir, int total, int snapshotIndex, int imageBytes) throws Exception {
+    long fillStarted = System.nanoTime();
+    double writeMillis;
+    double compactionMillis;
+    String interval = System.getProperty("bench.leveldb-compaction-interval");
+    ActorSystem<SpawnProtocol.Command> writing = start(dir, "fill", interval == null ? null : ConfigFactory.parseString(
+        "akka.persistence.journal.leveldb.compaction-intervals { \"*\" = " + Long.parseLong(interval) + " }"));
+    try {
+      ActorRef<JournalCommand> journal = spawn(writing, RaftJournal.create("bench", "m1"), "journal");
+      fill(writing, journal, 1, snapshotIndex, 256);
+
+      CompletableFuture<JournalCompaction.Compacted> compacted = new CompletableFuture<>();
+      ActorRef<JournalCompaction.Compacted> listener = spawn(writing,
+          Behaviors.receive(JournalCompaction.Compacted.class)
+              .onAnyMessage(c -> {
+                compacted.complete(c);
+                return Behaviors.stopped();
+              })
+              .build(),
+          "compaction-listener");
+      writing.eventStream().tell(new akka.actor.typed.eventstream.EventStream.Subscribe<>(
+          JournalCompaction.Compacted.class, listener));
+      byte[] image = new byte[imageBytes];
+      java.util.concurrent.ThreadLocalRandom.current().nextBytes(image);
+      Snapshot snapshot = new Snapshot(snapshotIndex, 1, image);
+      long started = System.nanoTime();
+      JournalReply reply = AskPattern.<JournalCommand, JournalReply>ask(
+              journal, replyTo -> JournalFixtures.write(snapshotIndex, null, snapshot, 0, List.of(), replyTo),
+              Duration.ofMinutes(5), writing.scheduler())
+          .toCompletableFuture()
+          .get(5, TimeUnit.MINUTES);
+      long written = System.nanoTime();
+      if (!(reply instanceof JournalReply.Written)) {
+        throw new IllegalStateException("journal answered " + reply);
+      }
+      compacted.get(10, TimeUnit.MINUTES);
+      writeMillis = (written - started) / 1e6;
+      compactionMillis = (System.nanoTime() - written) / 1e6;
+      if (snapshotIndex < total) {
+        fill(writing, journal, snapshotIndex + 1, total, 256);
+      }
+    } finally {
+      stop(writing);
+    }
+    double fillSeconds = (System.nanoTime() - fillStarted) / 1e9;
+    long journalBytes = size(dir.resolve(DataDirectory.JOURNAL_DIR));
+    long snapshotBytes = size(dir.resolve(DataDirectory.SNAPSHOT_DIR));
+
+    long openStarted = System.nanoTime();
+    DataDirectory checked = DataDirectory.open(dir, "bench", "m1");
+    double openSeconds = (System.nanoTime() - openStarted) / 1e9;
+    double recover = recoverSeconds(dir, total, snapshotIndex, imageBytes);
+    double recoverAgain = recoverSeconds(dir, total, snapshotIndex, imageBytes);
+    int eventsAfter = (total - snapshotIndex + 255) / 256;
+    report("| snapshot at %,d, %,d entries after it (filled in %.0f s%s) | %.0f ms | %.0f ms | %,d | %,d MB / %,d MB"
+            + " | %.2f s (%,d records) | %.2f s / %.2f s |",
+        snapshotIndex, total - snapshotIndex, fillSeconds,
+        interval == null ? "" : ", LevelDB compaction-intervals " + interval, writeMillis, compactionMillis, eventsAfter,
+        journalBytes >> 20, snapshotBytes >> 20, openSeconds, checked.journalRecords(), recover, recoverAgain);
+  }
+
+  /** Writes entries {@code from..to} in writes of {@code batch}, one write in flight, and waits. */
+  private static void fill(ActorSystem<SpawnProtocol.Command> system, ActorRef<JournalCommand> journal,
+      long from, long to, int batch) throws Exception {
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    spawn(system, filler(journal, from, to, batch, done), "filler-" + from);
+    done.get(30, TimeUnit.MINUTES);
+  }
+
+  /** Writes entries {@code first..total} in writes of {@code batch}, one write in flight. */
   private static Behavior<JournalReply> filler(
-      ActorRef<JournalCommand> journal, int total, int batch, CompletableFuture<Long> done) {
+      ActorRef<JournalCommand> journal, long first, long total, int batch, CompletableFuture<Long> done) {
     return Behaviors.setup(ctx -> {
-      long[] next = {1};
+      long[] next = {first};
       Runnable write = () -> {
         long from = next[0];
         long to = Math.min(total, from + batch - 1);

@@ -22,14 +22,31 @@ final class JournalFixtures {
     return list;
   }
 
-  /** A {@link JournalCommand.Write}; the one place that knows its constructor. */
+  /** A {@link JournalCommand.Write} without a snapshot. */
   static JournalCommand.Write write(
       long id, HardState hardState, long truncateFrom, List<LogEntry> entries, ActorRef<JournalReply> replyTo) {
-    return new JournalCommand.Write(id, hardState, null, truncateFrom, entries, replyTo);
+    return write(id, hardState, null, truncateFrom, entries, replyTo);
+  }
+
+  /** A {@link JournalCommand.Write}; the one place that knows its constructor. */
+  static JournalCommand.Write write(
+      long id, HardState hardState, Snapshot snapshot, long truncateFrom, List<LogEntry> entries,
+      ActorRef<JournalReply> replyTo) {
+    return new JournalCommand.Write(id, hardState, snapshot, truncateFrom, entries, replyTo);
+  }
+
+  /** A snapshot up to {@code index} whose entry there has {@code term}, with a small image naming both. */
+  static Snapshot snapshot(long index, long term) {
+    return new Snapshot(index, term, ("image up to " + index + "@" + term).getBytes(StandardCharsets.UTF_8));
   }
 
   /** What a journal without a snapshot recovers. */
   static JournalReply.Recovered recovered(HardState hardState, List<LogEntry> entries) {
     return new JournalReply.Recovered(hardState, null, entries);
+  }
+
+  /** What a journal with a snapshot recovers. */
+  static JournalReply.Recovered recovered(HardState hardState, Snapshot snapshot, List<LogEntry> entries) {
+    return new JournalReply.Recovered(hardState, snapshot, entries);
   }
 }

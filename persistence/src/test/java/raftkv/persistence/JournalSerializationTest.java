@@ -1,6 +1,7 @@
 package raftkv.persistence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
@@ -8,13 +9,19 @@ import akka.serialization.Serialization;
 import akka.serialization.SerializationExtension;
 import akka.serialization.Serializers;
 import akka.serialization.jackson.JacksonCborSerializer;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Every journal command, reply and event round-trips through Akka's jackson-cbor binding. */
+/**
+ * Every journal command, reply and event, and the journal's state (the state snapshot format),
+ * round-trips through Akka's jackson-cbor binding.
+ */
 class JournalSerializationTest {
   private static ActorTestKit testKit;
 
@@ -28,7 +35,8 @@ class JournalSerializationTest {
     testKit.shutdownTestKit();
   }
 
-  private static void assertRoundTrip(Object message) {
+  /** Round-trips {@code message} through its serializer and returns what came back. */
+  private static Object assertRoundTrip(Object message) {
     Serialization serialization = SerializationExtension.get(testKit.system());
     var serializer = serialization.findSerializerFor(message);
     assertEquals(JacksonCborSerializer.class, serializer.getClass(), "bound to jackson-cbor: " + message);
@@ -36,6 +44,83 @@ class JournalSerializationTest {
     String manifest = Serializers.manifestFor(serializer, message);
     Object back = serialization.deserialize(bytes, serializer.identifier(), manifest).get();
     assertEquals(message, back);
+    return back;
+  }
+
+  /**
+   * The journal's state is the on-disk format of Akka's state snapshots: it round-trips, as a
+   * record (hardState, snapshot, entries), whatever the backing list it shares in memory.
+   */
+  @Test
+  void theJournalStateRoundTripsAsTheStateSnapshotFormat() throws Exception {
+    HardState voted = new HardState(3, "m2");
+    Snapshot image = new Snapshot(4, 1, new byte[] {1, 2, 3});
+    RaftJournal.State empty = RaftJournal.State.empty();
+    assertRoundTrip(empty);
+
+    // A prefix of a longer backing list (after a truncation), and the state that shares that list.
+    RaftJournal.State longer = empty.apply(new JournalEvent.EntriesAppended(JournalFixtures.entries(1, 6, 1)));
+    RaftJournal.State truncated = longer.apply(new JournalEvent.LogTruncated(4));
+    var back = (RaftJournal.State) assertRoundTrip(truncated);
+    assertEquals(JournalFixtures.entries(1, 3, 1), back.entries());
+    assertEquals(3, back.lastIndex());
+    assertEquals(6, ((RaftJournal.State) assertRoundTrip(longer)).lastIndex());
+
+    // With a snapshot: the entries after it, at their indexes.
+    RaftJournal.State snapshotted = longer.apply(new JournalEvent.Combined(voted, image, 0, List.of()));
+    back = (RaftJournal.State) assertRoundTrip(snapshotted);
+    assertEquals(image, back.snapshot());
+    assertEquals(voted, back.hardState());
+    assertEquals(JournalFixtures.entries(5, 6, 1), back.entries());
+    assertEquals(6, back.lastIndex());
+    // ... and it goes on from there like the original.
+    var appended = new JournalEvent.EntriesAppended(JournalFixtures.entries(7, 8, 1));
+    assertEquals(snapshotted.apply(appended), back.apply(appended));
+    assertEquals(JournalFixtures.recovered(voted, image, JournalFixtures.entries(5, 8, 1)),
+        back.apply(appended).recovered());
+
+    // The shape on disk: a record of three fields, nothing of the in-memory sharing.
+    Serialization serialization = SerializationExtension.get(testKit.system());
+    byte[] bytes = serialization.serialize(truncated).get();
+    var fields = new CBORMapper().readTree(bytes);
+    assertEquals(java.util.Set.of("hardState", "snapshot", "entries"), java.util.Set.copyOf(iterableToList(fields.fieldNames())));
+    assertEquals(3, fields.get("entries").size());
+
+    // A state whose entries do not follow its snapshot is refused.
+    assertThrows(IllegalArgumentException.class,
+        () -> RaftJournal.State.of(voted, image, JournalFixtures.entries(6, 6, 1)));
+  }
+
+  /** Events written before snapshots existed have no snapshot field: they read as "no snapshot". */
+  @Test
+  void aCombinedEventWrittenBeforeSnapshotsExistedStillReads() throws Exception {
+    var event = new JournalEvent.Combined(new HardState(3, "m2"), null, 2, List.of(LogEntry.noop(2, 3)));
+    Serialization serialization = SerializationExtension.get(testKit.system());
+    var serializer = serialization.findSerializerFor(event);
+    String manifest = Serializers.manifestFor(serializer, event);
+
+    Map<String, Object> hardState = new LinkedHashMap<>();
+    hardState.put("term", 3);
+    hardState.put("votedFor", "m2");
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("index", 2);
+    entry.put("term", 3);
+    entry.put("kind", "NOOP");
+    entry.put("data", new byte[0]);
+    Map<String, Object> old = new LinkedHashMap<>();
+    old.put("hardState", hardState);
+    old.put("truncateFrom", 2);
+    old.put("entries", List.of(entry));
+    byte[] oldBytes = new CBORMapper().writeValueAsBytes(old);
+
+    Object back = serialization.deserialize(oldBytes, serializer.identifier(), manifest).get();
+    assertEquals(event, back);
+  }
+
+  private static List<String> iterableToList(java.util.Iterator<String> it) {
+    List<String> list = new java.util.ArrayList<>();
+    it.forEachRemaining(list::add);
+    return list;
   }
 
   @Test
@@ -49,8 +134,12 @@ class JournalSerializationTest {
     assertRoundTrip(new JournalEvent.HardStateChanged(new HardState(4, null)));
     assertRoundTrip(new JournalEvent.LogTruncated(7));
     assertRoundTrip(new JournalEvent.EntriesAppended(entries));
-    assertRoundTrip(new JournalEvent.Combined(voted, 2, entries));
-    assertRoundTrip(new JournalEvent.Combined(null, 0, List.of()));
+    assertRoundTrip(new JournalEvent.Combined(voted, null, 2, entries));
+    assertRoundTrip(new JournalEvent.Combined(null, null, 0, List.of()));
+    Snapshot image = new Snapshot(5, 2, "state machine image".getBytes(StandardCharsets.UTF_8));
+    assertRoundTrip(new JournalEvent.SnapshotTaken(image));
+    assertRoundTrip(new JournalEvent.SnapshotTaken(new Snapshot(1, 1, new byte[0])));
+    assertRoundTrip(new JournalEvent.Combined(voted, image, 6, List.of(LogEntry.noop(6, 3))));
 
     assertRoundTrip(new JournalCommand.Recover(probe.ref()));
     assertRoundTrip(JournalFixtures.write(9, voted, 2, entries, probe.ref()));
