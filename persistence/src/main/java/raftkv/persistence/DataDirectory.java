@@ -274,20 +274,7 @@ public final class DataDirectory {
       throw cannotOpen(journal, e);
     }
     try {
-      Matcher m = TABLE.matcher(db.getProperty("leveldb.sstables"));
-      while (m.find()) {
-        long number = Long.parseLong(m.group(1));
-        long size = Long.parseLong(m.group(2));
-        Path table = journal.resolve(String.format("%06d.sst", number));
-        if (!Files.exists(table)) {
-          table = journal.resolve(String.format("%06d.ldb", number));
-        }
-        long actual = Files.exists(table) ? Files.size(table) : -1;
-        if (actual != size) {
-          throw damaged(journal, "its table file " + table + (actual < 0 ? " is missing" : " has " + actual
-              + " bytes where the journal's manifest records " + size + " (truncated or replaced)"), null);
-        }
-      }
+      checkTables(db, journal);
       if (!verify) {
         return -1;
       }
@@ -310,6 +297,48 @@ public final class DataDirectory {
         log.warn("closing the journal {} after checking it: {}", journal, e.toString());
       }
     }
+  }
+
+  /** Listings to compare at most while LevelDB's background compaction keeps replacing tables. */
+  private static final int TABLE_LISTINGS = 20;
+
+  /**
+   * Compares every table file with the manifest. Opening the journal replays its write-ahead log,
+   * which may start a background compaction that replaces tables while we look; so a mismatch
+   * counts as damage only if the manifest's listing did not change meanwhile.
+   */
+  private static void checkTables(DB db, Path journal) throws IOException, DataDirectoryException {
+    String listing = db.getProperty("leveldb.sstables");
+    for (int attempt = 1; ; attempt++) {
+      String mismatch = tableMismatch(journal, listing);
+      if (mismatch == null) {
+        return;
+      }
+      String again = db.getProperty("leveldb.sstables");
+      if (again.equals(listing) || attempt == TABLE_LISTINGS) {
+        throw damaged(journal, mismatch, null);
+      }
+      listing = again;
+    }
+  }
+
+  /** The first table file of {@code listing} that is missing or of another size, or null. */
+  private static String tableMismatch(Path journal, String listing) throws IOException {
+    Matcher m = TABLE.matcher(listing);
+    while (m.find()) {
+      long number = Long.parseLong(m.group(1));
+      long size = Long.parseLong(m.group(2));
+      Path table = journal.resolve(String.format("%06d.sst", number));
+      if (!Files.exists(table)) {
+        table = journal.resolve(String.format("%06d.ldb", number));
+      }
+      long actual = Files.exists(table) ? Files.size(table) : -1;
+      if (actual != size) {
+        return "its table file " + table + (actual < 0 ? " is missing" : " has " + actual
+            + " bytes where the journal's manifest records " + size + " (truncated or replaced)");
+      }
+    }
+    return null;
   }
 
   private static DataDirectoryException cannotOpen(Path journal, Exception e) {
