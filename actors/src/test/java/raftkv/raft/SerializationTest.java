@@ -137,7 +137,7 @@ class SerializationTest {
   /** A new wire or journal type fails here until it gets a sample above. */
   @Test
   void samplesCoverEveryWireAndJournalType() {
-    Set<Class<?>> expected = new HashSet<>(List.of(Status.class, HardState.class, LogEntry.class));
+    Set<Class<?>> expected = new HashSet<>(List.of(Status.class, HardState.class, LogEntry.class, Snapshot.class));
     for (Class<?> root :
         List.of(PeerMessage.class, ClientRequest.class, ProposeReply.class, JournalCommand.class, JournalReply.class)) {
       collectRecords(root, expected);
