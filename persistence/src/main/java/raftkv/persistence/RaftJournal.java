@@ -19,16 +19,9 @@ import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.SignalHandler;
-import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.typesafe.config.Config;
 import java.nio.file.Path;
-import java.util.AbstractList;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
-import java.util.RandomAccess;
 
 /**
  * The durable Raft log of one member of one Raft group: an {@code EventSourcedBehavior} on the
@@ -64,7 +57,7 @@ import java.util.RandomAccess;
  * <p>Persistence id: {@code raft|<group>|<member>} (DESIGN decision 5, 10).
  */
 public final class RaftJournal
-    extends EventSourcedBehaviorWithEnforcedReplies<JournalCommand, JournalEvent, RaftJournal.State> {
+    extends EventSourcedBehaviorWithEnforcedReplies<JournalCommand, JournalEvent, JournalState> {
 
   /** The persistence id of {@code member}'s log in Raft group {@code group}. */
   public static String persistenceId(String group, String member) {
@@ -109,12 +102,12 @@ public final class RaftJournal
   }
 
   @Override
-  public State emptyState() {
-    return State.empty();
+  public JournalState emptyState() {
+    return JournalState.empty();
   }
 
   @Override
-  public CommandHandlerWithReply<JournalCommand, JournalEvent, State> commandHandler() {
+  public CommandHandlerWithReply<JournalCommand, JournalEvent, JournalState> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(JournalCommand.Recover.class, this::onRecover)
@@ -122,11 +115,11 @@ public final class RaftJournal
         .build();
   }
 
-  private ReplyEffect<JournalEvent, State> onRecover(State state, JournalCommand.Recover recover) {
+  private ReplyEffect<JournalEvent, JournalState> onRecover(JournalState state, JournalCommand.Recover recover) {
     return Effect().reply(recover.replyTo(), state.recovered());
   }
 
-  private ReplyEffect<JournalEvent, State> onWrite(State state, JournalCommand.Write write) {
+  private ReplyEffect<JournalEvent, JournalState> onWrite(JournalState state, JournalCommand.Write write) {
     List<LogEntry> entries = write.entries() == null ? List.of() : write.entries();
     String invalid = state.check(write.snapshot(), write.truncateFrom(), entries);
     if (invalid != null) {
@@ -171,11 +164,11 @@ public final class RaftJournal
   }
 
   @Override
-  public EventHandler<State, JournalEvent> eventHandler() {
+  public EventHandler<JournalState, JournalEvent> eventHandler() {
     return newEventHandlerBuilder().forAnyState().onAnyEvent(this::applyEvent);
   }
 
-  private State applyEvent(State state, JournalEvent event) {
+  private JournalState applyEvent(JournalState state, JournalEvent event) {
     if (recovering) {
       eventsReplayed++;
     }
@@ -203,12 +196,12 @@ public final class RaftJournal
    * JournalCompaction} for how it is deleted and in which order.
    */
   @Override
-  public boolean shouldSnapshot(State state, JournalEvent event, long sequenceNr) {
+  public boolean shouldSnapshot(JournalState state, JournalEvent event, long sequenceNr) {
     return carriesSnapshot(event);
   }
 
   @Override
-  public SignalHandler<State> signalHandler() {
+  public SignalHandler<JournalState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), this::onRecoveryCompleted)
         .onSignal(RecoveryFailed.class, (state, failed) -> context.getLog().error(
@@ -234,7 +227,7 @@ public final class RaftJournal
         .build();
   }
 
-  private void onRecoveryCompleted(State state) {
+  private void onRecoveryCompleted(JournalState state) {
     recovering = false;
     context.getLog().info(
         "{}: recovered term {}, {} and {} entries after it (log ends at {}), {} events replayed, in {} ms",
@@ -249,7 +242,7 @@ public final class RaftJournal
   }
 
   /** The state snapshot with the latest Raft snapshot is saved: compact, one compaction at a time. */
-  private void onSnapshotSaved(State state, SnapshotMetadata saved) {
+  private void onSnapshotSaved(JournalState state, SnapshotMetadata saved) {
     Compaction next = new Compaction(saved.sequenceNr(), saved.timestamp(), state.snapshotIndex());
     if (compaction != null) {
       // It deletes less than this one will; this one starts when it is done.
@@ -295,255 +288,6 @@ public final class RaftJournal
           + what + " before the journal confirmed it";
       context.getLog().warn(reason);
       write.replyTo().tell(new JournalReply.WriteFailed(write.writeId(), reason));
-    }
-  }
-
-  /**
-   * The durable state as replayed so far: the hard state, the latest snapshot and the log after it.
-   * Immutable, as Akka expects (a typed {@code EventSourcedBehavior} applies an event before the
-   * journal confirmed it, and replays from the same empty state, or the latest state snapshot, after
-   * a restart), yet appending is amortized O(1) and truncating O(1): states share one append-only
-   * backing list, each seeing its own prefix of it (like a Go slice). A state extends the backing
-   * list in place only if its prefix is all of it; otherwise (after a truncation, or on a replay
-   * after a restart) it copies its prefix first. Entries are shared by reference, never copied.
-   *
-   * <p>The backing list holds the entries after the snapshot: entry {@code i} sits at position {@code
-   * i - base - 1}, {@code base} being the snapshot's index (0 without one). Taking a snapshot copies
-   * the entries it keeps into a new list, so that the compacted prefix can be collected; a snapshot
-   * covers what the member applied, so what it keeps is the short unapplied tail.
-   *
-   * <p>This class is also the on-disk format of Akka's state snapshots (Jackson CBOR through {@link
-   * CborSerializable}, manifest {@code raftkv.persistence.RaftJournal$State}), shaped like a record
-   * {@code (hardState, snapshot, entries)}; the same compatibility rules as for {@link JournalEvent}
-   * apply.
-   */
-  @JsonAutoDetect(
-      fieldVisibility = JsonAutoDetect.Visibility.NONE,
-      getterVisibility = JsonAutoDetect.Visibility.NONE,
-      isGetterVisibility = JsonAutoDetect.Visibility.NONE,
-      setterVisibility = JsonAutoDetect.Visibility.NONE,
-      creatorVisibility = JsonAutoDetect.Visibility.NONE)
-  public static final class State implements CborSerializable {
-    private final HardState hardState;
-    private final Snapshot snapshot;
-    private final ArrayList<LogEntry> backing;
-    private final int size;
-
-    private State(HardState hardState, Snapshot snapshot, ArrayList<LogEntry> backing, int size) {
-      this.hardState = hardState;
-      this.snapshot = snapshot;
-      this.backing = backing;
-      this.size = size;
-    }
-
-    static State empty() {
-      return new State(HardState.INITIAL, null, new ArrayList<>(), 0);
-    }
-
-    /**
-     * A state from its serialized form (a state snapshot), or for tests.
-     *
-     * @throws IllegalArgumentException if the entries do not follow the snapshot consecutively
-     */
-    @JsonCreator
-    static State of(
-        @JsonProperty("hardState") HardState hardState,
-        @JsonProperty("snapshot") Snapshot snapshot,
-        @JsonProperty("entries") List<LogEntry> entries) {
-      List<LogEntry> list = entries == null ? List.of() : entries;
-      State s = new State(hardState == null ? HardState.INITIAL : hardState, snapshot, new ArrayList<>(), 0);
-      String invalid = s.check(null, 0, list);
-      if (invalid != null) {
-        throw new IllegalArgumentException("not a journal state: " + invalid);
-      }
-      ArrayList<LogEntry> backing = new ArrayList<>(list);
-      return new State(s.hardState, snapshot, backing, backing.size());
-    }
-
-    @JsonProperty("hardState")
-    public HardState hardState() {
-      return hardState;
-    }
-
-    /** The latest snapshot, or {@code null}. */
-    @JsonProperty("snapshot")
-    public Snapshot snapshot() {
-      return snapshot;
-    }
-
-    /** The index the snapshot covers the log up to, 0 without a snapshot. */
-    public long snapshotIndex() {
-      return snapshot == null ? 0 : snapshot.index();
-    }
-
-    /** The index of the last entry, or the snapshot's index if no entry follows it; 0 for an empty log. */
-    public long lastIndex() {
-      return snapshotIndex() + size;
-    }
-
-    /**
-     * A read-only view of the log after the snapshot (entry {@code snapshotIndex() + 1 + k} at
-     * position {@code k}). Read it only on the journal's thread, or while the journal is idle: it
-     * shares storage with later states.
-     */
-    @JsonProperty("entries")
-    public List<LogEntry> entries() {
-      return new Prefix(backing, size);
-    }
-
-    JournalReply.Recovered recovered() {
-      return new JournalReply.Recovered(hardState, snapshot, List.copyOf(entries()));
-    }
-
-    /** Whether the log holds {@code s.index()} with {@code s.term()}: then the entries after it stay. */
-    private boolean agrees(Snapshot s) {
-      long at = s.index() - snapshotIndex(); // position after the snapshot's last entry
-      return at >= 1 && at <= size && backing.get((int) at - 1).term() == s.term();
-    }
-
-    /** The last index once {@code s} (or nothing, if null) is kept. */
-    private long lastIndexWith(Snapshot s) {
-      return s == null || agrees(s) ? lastIndex() : s.index();
-    }
-
-    /** The last index once {@code s} is kept and the log truncated from {@code truncateFrom} (> 0). */
-    private long lastIndexAfter(Snapshot s, long truncateFrom) {
-      long base = s == null ? snapshotIndex() : s.index();
-      return Math.max(base, Math.min(lastIndexWith(s), truncateFrom - 1));
-    }
-
-    /**
-     * Whether the truncation of a write with this snapshot removes anything; otherwise it need not
-     * be persisted.
-     */
-    boolean truncationRemoves(Snapshot s, long truncateFrom) {
-      return truncateFrom > 0 && lastIndexAfter(s, truncateFrom) < lastIndexWith(s);
-    }
-
-    /** Why a write with this snapshot, truncation and entries does not fit the log, or null. */
-    String check(Snapshot s, long truncateFrom, List<LogEntry> append) {
-      if (truncateFrom < 0) {
-        return "truncateFrom " + truncateFrom + " is negative";
-      }
-      if (s != null && (s.index() < 1 || s.term() < 0 || s.image() == null)) {
-        return "not a snapshot: " + (s.image() == null ? "no image" : s.toString());
-      }
-      long end = truncateFrom > 0 ? lastIndexAfter(s, truncateFrom) : lastIndexWith(s);
-      long expected = end + 1;
-      for (LogEntry e : append) {
-        if (e == null || e.index() != expected) {
-          return "gap in the log: appending " + (e == null ? "null" : e.index()) + " where "
-              + expected + " comes next (log ends at " + lastIndex()
-              + (s == null ? "" : ", snapshot up to " + s.index() + " " + (agrees(s) ? "agrees" : "replaces it"))
-              + ", truncateFrom " + truncateFrom + ")";
-        }
-        expected++;
-      }
-      return null;
-    }
-
-    State apply(JournalEvent event) {
-      if (event instanceof JournalEvent.EntriesAppended e) {
-        return append(e.entries());
-      } else if (event instanceof JournalEvent.HardStateChanged e) {
-        return withHardState(e.hardState());
-      } else if (event instanceof JournalEvent.LogTruncated e) {
-        return truncatedFrom(e.fromIndex());
-      } else if (event instanceof JournalEvent.SnapshotTaken e) {
-        return withSnapshot(e.snapshot());
-      } else if (event instanceof JournalEvent.Combined e) {
-        State s = e.hardState() == null ? this : withHardState(e.hardState());
-        s = e.snapshot() == null ? s : s.withSnapshot(e.snapshot());
-        s = e.truncateFrom() == 0 ? s : s.truncatedFrom(e.truncateFrom());
-        return e.entries() == null ? s : s.append(e.entries());
-      }
-      throw new IllegalStateException("unknown journal event " + event.getClass().getName());
-    }
-
-    private State withHardState(HardState hardState) {
-      return new State(hardState, snapshot, backing, size);
-    }
-
-    private State withSnapshot(Snapshot next) {
-      if (next == null || next.image() == null) {
-        throw new IllegalStateException("journal holds a snapshot without an image: " + next);
-      }
-      if (!agrees(next)) {
-        // Another log than the snapshot's (a follower installing its leader's snapshot), or a
-        // snapshot beyond the log's end, or not after the current one: it replaces the whole log.
-        return new State(hardState, next, new ArrayList<>(), 0);
-      }
-      int at = (int) (next.index() - snapshotIndex());
-      ArrayList<LogEntry> kept = new ArrayList<>(Math.max(16, (size - at) * 3 / 2));
-      kept.addAll(backing.subList(at, size));
-      return new State(hardState, next, kept, kept.size());
-    }
-
-    private State truncatedFrom(long index) {
-      if (index < 1) {
-        throw new IllegalStateException("journal holds a truncation from index " + index);
-      }
-      // At or before the snapshot's index: all entries go, the snapshot stays.
-      int keep = (int) Math.max(0, Math.min(size, index - 1 - snapshotIndex()));
-      return keep == size ? this : new State(hardState, snapshot, backing, keep);
-    }
-
-    private State append(List<LogEntry> append) {
-      long expected = lastIndex() + 1;
-      for (LogEntry entry : append) {
-        if (entry.index() != expected++) {
-          // Only a damaged journal gets here: writes are checked before they are persisted.
-          throw new IllegalStateException(
-              "journal holds a gap: entry " + entry.index() + " where " + (expected - 1) + " comes next");
-        }
-      }
-      ArrayList<LogEntry> target = backing;
-      if (backing.size() != size) {
-        target = new ArrayList<>(Math.max(16, (size + append.size()) * 3 / 2));
-        target.addAll(entries());
-      }
-      target.addAll(append);
-      return new State(hardState, snapshot, target, target.size());
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof State s
-          && s.hardState.equals(hardState)
-          && Objects.equals(s.snapshot, snapshot)
-          && s.entries().equals(entries());
-    }
-
-    @Override
-    public int hashCode() {
-      return Objects.hash(hardState, snapshot, entries());
-    }
-
-    @Override
-    public String toString() {
-      return "State[" + hardState + ", " + snapshot + ", " + size + " entries after it, last index " + lastIndex() + "]";
-    }
-  }
-
-  /** The first {@code size} elements of a list that only ever grows at its end. */
-  private static final class Prefix extends AbstractList<LogEntry> implements RandomAccess {
-    private final List<LogEntry> backing;
-    private final int size;
-
-    Prefix(List<LogEntry> backing, int size) {
-      this.backing = backing;
-      this.size = size;
-    }
-
-    @Override
-    public LogEntry get(int i) {
-      Objects.checkIndex(i, size);
-      return backing.get(i);
-    }
-
-    @Override
-    public int size() {
-      return size;
     }
   }
 }

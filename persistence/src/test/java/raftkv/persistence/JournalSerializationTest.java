@@ -55,20 +55,20 @@ class JournalSerializationTest {
   void theJournalStateRoundTripsAsTheStateSnapshotFormat() throws Exception {
     HardState voted = new HardState(3, "m2");
     Snapshot image = new Snapshot(4, 1, new byte[] {1, 2, 3});
-    RaftJournal.State empty = RaftJournal.State.empty();
+    JournalState empty = JournalState.empty();
     assertRoundTrip(empty);
 
     // A prefix of a longer backing list (after a truncation), and the state that shares that list.
-    RaftJournal.State longer = empty.apply(new JournalEvent.EntriesAppended(JournalFixtures.entries(1, 6, 1)));
-    RaftJournal.State truncated = longer.apply(new JournalEvent.LogTruncated(4));
-    var back = (RaftJournal.State) assertRoundTrip(truncated);
+    JournalState longer = empty.apply(new JournalEvent.EntriesAppended(JournalFixtures.entries(1, 6, 1)));
+    JournalState truncated = longer.apply(new JournalEvent.LogTruncated(4));
+    var back = (JournalState) assertRoundTrip(truncated);
     assertEquals(JournalFixtures.entries(1, 3, 1), back.entries());
     assertEquals(3, back.lastIndex());
-    assertEquals(6, ((RaftJournal.State) assertRoundTrip(longer)).lastIndex());
+    assertEquals(6, ((JournalState) assertRoundTrip(longer)).lastIndex());
 
     // With a snapshot: the entries after it, at their indexes.
-    RaftJournal.State snapshotted = longer.apply(new JournalEvent.Combined(voted, image, 0, List.of()));
-    back = (RaftJournal.State) assertRoundTrip(snapshotted);
+    JournalState snapshotted = longer.apply(new JournalEvent.Combined(voted, image, 0, List.of()));
+    back = (JournalState) assertRoundTrip(snapshotted);
     assertEquals(image, back.snapshot());
     assertEquals(voted, back.hardState());
     assertEquals(JournalFixtures.entries(5, 6, 1), back.entries());
@@ -88,7 +88,7 @@ class JournalSerializationTest {
 
     // A state whose entries do not follow its snapshot is refused.
     assertThrows(IllegalArgumentException.class,
-        () -> RaftJournal.State.of(voted, image, JournalFixtures.entries(6, 6, 1)));
+        () -> JournalState.of(voted, image, JournalFixtures.entries(6, 6, 1)));
   }
 
   /** Events written before snapshots existed have no snapshot field: they read as "no snapshot". */

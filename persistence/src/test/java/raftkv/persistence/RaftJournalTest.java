@@ -40,7 +40,7 @@ class RaftJournalTest {
   private static ActorTestKit testKit;
   private static final AtomicInteger members = new AtomicInteger();
 
-  private EventSourcedBehaviorTestKit<JournalCommand, JournalEvent, RaftJournal.State> kit;
+  private EventSourcedBehaviorTestKit<JournalCommand, JournalEvent, JournalState> kit;
   private String persistenceId;
   /** The events of each journal write of this test's journal, as the journal received them. */
   private final List<List<Object>> journalWrites = Collections.synchronizedList(new ArrayList<>());
@@ -63,7 +63,7 @@ class RaftJournalTest {
   }
 
   /** A journal of a member of its own, so that tests never share a persistence id. */
-  private EventSourcedBehaviorTestKit<JournalCommand, JournalEvent, RaftJournal.State> newJournal() {
+  private EventSourcedBehaviorTestKit<JournalCommand, JournalEvent, JournalState> newJournal() {
     String member = "m" + members.incrementAndGet();
     persistenceId = RaftJournal.persistenceId("g1", member);
     kit = EventSourcedBehaviorTestKit.create(
@@ -92,13 +92,13 @@ class RaftJournalTest {
     return journalWrites.get(journalWrites.size() - 1);
   }
 
-  private CommandResultWithReply<JournalCommand, JournalEvent, RaftJournal.State, JournalReply> write(
+  private CommandResultWithReply<JournalCommand, JournalEvent, JournalState, JournalReply> write(
       long id, HardState hardState, long truncateFrom, List<LogEntry> entries) {
     return kit.runCommand(
         (ActorRef<JournalReply> replyTo) -> JournalFixtures.write(id, hardState, truncateFrom, entries, replyTo));
   }
 
-  private CommandResultWithReply<JournalCommand, JournalEvent, RaftJournal.State, JournalReply> write(
+  private CommandResultWithReply<JournalCommand, JournalEvent, JournalState, JournalReply> write(
       long id, HardState hardState, Snapshot snapshot, long truncateFrom, List<LogEntry> entries) {
     return kit.runCommand((ActorRef<JournalReply> replyTo) ->
         JournalFixtures.write(id, hardState, snapshot, truncateFrom, entries, replyTo));
