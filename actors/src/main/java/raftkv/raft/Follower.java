@@ -101,9 +101,9 @@ final class Follower extends Role {
       state.journal.sendWhenDurable(
           setup.peers().ref(m.from()),
           new RaftRpc.InstallSnapshotResponse(
-              setup.group(), state.term(), setup.self(), m.lastIncludedIndex(), 0, true));
+              setup.group(), state.term(), setup.self(), m.lastIncludedIndex(), m.offset(), 0, true));
     } else {
-      answerChunk(m, snapshotChunks.nextOffset(), false);
+      answerChunk(m, snapshotChunks.nextOffset(m), false);
     }
     return Behaviors.same();
   }
@@ -112,7 +112,7 @@ final class Follower extends Role {
     setup.send(
         m.from(),
         new RaftRpc.InstallSnapshotResponse(
-            setup.group(), state.term(), setup.self(), m.lastIncludedIndex(), nextOffset, done));
+            setup.group(), state.term(), setup.self(), m.lastIncludedIndex(), m.offset(), nextOffset, done));
   }
 
   private Behavior<RaftMessage> onElectionTimeout() {

@@ -101,7 +101,7 @@ final class Leader extends Role {
         maybeCommit();
       }
     } else {
-      progress.chunkAcknowledged(m.lastIncludedIndex(), m.nextOffset());
+      progress.chunkAcknowledged(m.lastIncludedIndex(), m.offset(), m.nextOffset());
     }
     sendEntries(m.from(), progress);
     return Behaviors.same();

@@ -65,18 +65,31 @@ final class Progress {
     chunkInFlight = true;
   }
 
-  /** The follower wants the chunk at {@code offset} of the snapshot being sent. */
-  void chunkAcknowledged(long snapshotIndex, long offset) {
+  /**
+   * The follower answered the chunk at {@code offset} and wants the one at {@code nextOffset}.
+   * Only the answer to the chunk in flight counts: a late or duplicated answer to an earlier chunk
+   * would otherwise send a chunk again each time, and duplicates would multiply.
+   */
+  void chunkAcknowledged(long snapshotIndex, long offset, long nextOffset) {
     active = true;
-    if (sending != null && sending.index() == snapshotIndex) {
-      sendingOffset = offset;
+    if (sending != null && sending.index() == snapshotIndex && chunkInFlight && offset == sendingOffset) {
+      sendingOffset = nextOffset;
       chunkInFlight = false;
     }
   }
 
-  /** The follower installed the snapshot at {@code snapshotIndex}: replicate from after it. */
+  /**
+   * The follower installed the snapshot at {@code snapshotIndex}: replicate from after it. Returns
+   * whether match advanced; an answer about a snapshot it already holds changes nothing.
+   */
   boolean snapshotInstalled(long snapshotIndex) {
-    sending = null;
+    active = true;
+    if (sending != null && sending.index() <= snapshotIndex) {
+      sending = null;
+    }
+    if (snapshotIndex <= match) {
+      return false;
+    }
     probing = true;
     next = snapshotIndex + 1;
     return accepted(snapshotIndex);

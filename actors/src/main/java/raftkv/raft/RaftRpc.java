@@ -79,10 +79,10 @@ public sealed interface RaftRpc extends PeerMessage {
       implements RaftRpc {}
 
   /**
-   * The answer to an {@link InstallSnapshot} chunk: the offset of the next chunk the follower
-   * wants, or, with {@code done}, that the snapshot is installed and durable.
+   * The answer to the {@link InstallSnapshot} chunk at {@code offset}: the offset of the next chunk
+   * the follower wants, or, with {@code done}, that the snapshot is installed and durable.
    */
   record InstallSnapshotResponse(
-      String group, long term, String from, long lastIncludedIndex, long nextOffset, boolean done)
+      String group, long term, String from, long lastIncludedIndex, long offset, long nextOffset, boolean done)
       implements RaftRpc {}
 }

@@ -72,7 +72,8 @@ abstract class Role {
     } else if (m instanceof RaftRpc.InstallSnapshot is) {
       setup.send(
           is.from(),
-          new RaftRpc.InstallSnapshotResponse(setup.group(), state.term(), setup.self(), is.lastIncludedIndex(), 0, false));
+          new RaftRpc.InstallSnapshotResponse(
+              setup.group(), state.term(), setup.self(), is.lastIncludedIndex(), is.offset(), 0, false));
     } else if (m instanceof RaftRpc.RequestVote rv) {
       setup.send(rv.from(), new RaftRpc.VoteResponse(setup.group(), state.term(), setup.self(), false, false));
     }

@@ -30,9 +30,13 @@ final class SnapshotAssembly {
     return chunk.done();
   }
 
-  /** Where the next chunk should start: 0 unless a snapshot is being assembled. */
-  long nextOffset() {
-    return bytes == null ? 0 : bytes.size();
+  /**
+   * Where the next chunk of {@code chunk}'s snapshot should start: after what is assembled of that
+   * snapshot, or 0 when another one (or none) is being assembled.
+   */
+  long nextOffset(RaftRpc.InstallSnapshot chunk) {
+    boolean same = bytes != null && chunk.lastIncludedIndex() == index && chunk.lastIncludedTerm() == term;
+    return same ? bytes.size() : 0;
   }
 
   Snapshot take() {

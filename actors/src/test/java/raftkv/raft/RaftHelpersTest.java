@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import raftkv.persistence.LogEntry;
+import raftkv.persistence.Snapshot;
 
 /** The pure helpers the roles are built on: log, quorum arithmetic, follower progress. */
 class RaftHelpersTest {
@@ -93,5 +94,34 @@ class RaftHelpersTest {
     p.startRound(9);
     assertEquals(6, p.next(), "nothing acknowledged for a round: start over after the match");
     assertTrue(p.canSend());
+  }
+
+  @Test
+  void section7_onlyTheAnswerToTheChunkInFlightMovesASnapshotTransferOn() {
+    Progress p = new Progress(1, 8);
+    p.startSnapshot(new Snapshot(40, 2, new byte[200]));
+    p.chunkSent();
+    p.chunkAcknowledged(40, 0, 64);
+    assertTrue(p.canSendChunk());
+    assertEquals(64, p.sendingOffset());
+    p.chunkSent();
+    p.chunkAcknowledged(40, 0, 64); // a duplicate of the first answer
+    assertFalse(p.canSendChunk(), "a duplicated answer must not send the chunk again");
+    assertTrue(p.snapshotInstalled(40));
+    assertEquals(41, p.next());
+    assertFalse(p.snapshotInstalled(40), "a duplicated 'done' changes nothing");
+    assertEquals(null, p.sending());
+  }
+
+  @Test
+  void section7_aChunkOfAnotherSnapshotAsksForThatOneFromTheStart() {
+    SnapshotAssembly assembly = new SnapshotAssembly();
+    assertFalse(assembly.offer(new RaftRpc.InstallSnapshot("g", 2, "m1", 30, 2, 0, new byte[64], false)));
+    var other = new RaftRpc.InstallSnapshot("g", 2, "m1", 40, 2, 64, new byte[64], false);
+    assertFalse(assembly.offer(other));
+    assertEquals(0, assembly.nextOffset(other));
+    assertFalse(assembly.offer(new RaftRpc.InstallSnapshot("g", 2, "m1", 40, 2, 0, new byte[64], false)));
+    assertTrue(assembly.offer(new RaftRpc.InstallSnapshot("g", 2, "m1", 40, 2, 64, new byte[8], true)));
+    assertEquals(new Snapshot(40, 2, new byte[72]), assembly.take());
   }
 }

@@ -74,7 +74,7 @@ class SerializationTest {
         new RaftRpc.AppendResponse("g0", 3, "n3", true, 9, 0, 0, 0),
         new RaftRpc.AppendResponse("g0", 3, "n3", false, 0, 12, 10, 2),
         new RaftRpc.InstallSnapshot("g0", 3, "n1", 40, 2, 1024, bytes("chunk"), false),
-        new RaftRpc.InstallSnapshotResponse("g0", 3, "n2", 40, 1029, true),
+        new RaftRpc.InstallSnapshotResponse("g0", 3, "n2", 40, 1024, 1029, true),
         new Forwarding.ForwardPropose("g0", "n2", 17, bytes("put a 1")),
         new Forwarding.ProposeAccepted("g0", "n1", 17, 10, 3),
         new Forwarding.ProposeRejected("g0", "n3", 18, "not the leader"),
