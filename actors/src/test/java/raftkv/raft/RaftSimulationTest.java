@@ -22,7 +22,7 @@ import raftkv.persistence.LogEntry;
  * {@code -Draftkv.sim.seed=S} replays one seed, as a failure's message says.
  */
 class RaftSimulationTest {
-  private static final int SEEDS = intProperty("raftkv.sim.seeds", 500);
+  private static final int SEEDS = intProperty("raftkv.sim.seeds", 1000);
   private static final int STEPS = intProperty("raftkv.sim.steps", 4000);
   private static final String ONE_SEED = System.getProperty("raftkv.sim.seed", "");
 
