@@ -7,6 +7,9 @@ sealed interface Internal extends RaftMessage {
 
   record JournalReplied(JournalReply reply) implements Internal {}
 
+  /** The journal has not answered a recovery request yet: ask again. */
+  enum RecoveryTick implements Internal { INSTANCE }
+
   /** No leader heard from for an election timeout: time to (pre-)campaign. */
   enum ElectionTimeout implements Internal { INSTANCE }
 

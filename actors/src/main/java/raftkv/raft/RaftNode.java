@@ -36,12 +36,20 @@ public final class RaftNode {
           ActorRef<JournalReply> journalReplies =
               context.messageAdapter(JournalReply.class, Internal.JournalReplied::new);
           journal.tell(new JournalCommand.Recover(journalReplies));
+          timers.startTimerWithFixedDelay(Internal.RecoveryTick.INSTANCE, settings.recoveryRetry());
           var setup = new RaftSetup(context, timers, settings, peers, random);
           return Behaviors.receive(RaftMessage.class)
               .onMessage(
                   Internal.JournalReplied.class,
                   m -> m.reply() instanceof JournalReply.Recovered,
                   m -> start(setup, (JournalReply.Recovered) m.reply(), journal, journalReplies, stateMachine, stash))
+              .onMessageEquals(Internal.RecoveryTick.INSTANCE, () -> {
+                context.getLog().warn(
+                    "member {} of group {}: the journal has not answered recovery within {}; asking again",
+                    settings.self(), settings.group(), settings.recoveryRetry());
+                journal.tell(new JournalCommand.Recover(journalReplies));
+                return Behaviors.same();
+              })
               .onAnyMessage(m -> keep(stash, m))
               .build();
         })));
@@ -61,6 +69,7 @@ public final class RaftNode {
       ActorRef<JournalReply> journalReplies,
       StateMachine stateMachine,
       StashBuffer<RaftMessage> stash) {
+    setup.timers().cancel(Internal.RecoveryTick.INSTANCE);
     Snapshot snapshot = recovered.snapshot();
     RaftLog log = snapshot == null
         ? new RaftLog(0, 0, recovered.entries())

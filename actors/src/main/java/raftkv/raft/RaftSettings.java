@@ -21,6 +21,7 @@ import java.util.List;
  * @param snapshotCatchUpEntries entries kept in memory before the latest snapshot, so that a
  *     follower a little behind gets entries rather than the whole snapshot
  * @param snapshotChunkBytes bytes of snapshot per InstallSnapshot message
+ * @param recoveryRetry    how long to wait for the journal's recovered state before asking again
  */
 public record RaftSettings(
     String group,
@@ -34,7 +35,8 @@ public record RaftSettings(
     int stashCapacity,
     long snapshotEvery,
     long snapshotCatchUpEntries,
-    int snapshotChunkBytes) {
+    int snapshotChunkBytes,
+    Duration recoveryRetry) {
 
   public RaftSettings {
     voters = List.copyOf(voters);
@@ -61,13 +63,14 @@ public record RaftSettings(
         c.getInt("stash-capacity"),
         c.getLong("snapshot-every"),
         c.getLong("snapshot-catch-up-entries"),
-        (int) c.getBytes("snapshot-chunk-size").longValue());
+        (int) c.getBytes("snapshot-chunk-size").longValue(),
+        c.getDuration("recovery-retry"));
   }
 
   /** Another member's settings within the same group. */
   public RaftSettings forMember(String member) {
     return new RaftSettings(
         group, member, voters, heartbeatInterval, electionTimeout, maxInflight, maxBatchEntries, maxBatchBytes,
-        stashCapacity, snapshotEvery, snapshotCatchUpEntries, snapshotChunkBytes);
+        stashCapacity, snapshotEvery, snapshotCatchUpEntries, snapshotChunkBytes, recoveryRetry);
   }
 }

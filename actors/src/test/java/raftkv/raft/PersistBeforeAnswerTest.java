@@ -24,7 +24,8 @@ class PersistBeforeAnswerTest {
   private final TestInbox<JournalCommand> journal = TestInbox.create();
   private final Map<String, TestInbox<RaftMessage>> peers = Map.of("m2", TestInbox.create(), "m3", TestInbox.create());
   private final BehaviorTestKit<RaftMessage> member = BehaviorTestKit.create(RaftNode.create(
-      new RaftSettings("g", "m1", List.of("m1", "m2", "m3"), Duration.ofMillis(100), Duration.ofMillis(1000), 8, 16, 1 << 20, 100, 1000, 10, 1024),
+      new RaftSettings("g", "m1", List.of("m1", "m2", "m3"), Duration.ofMillis(100), Duration.ofMillis(1000), 8, 16, 1 << 20, 100, 1000, 10, 1024,
+          Duration.ofSeconds(5)),
       id -> peers.get(id).getRef(),
       journal.getRef(),
       new SimStateMachine("m1", new SimInvariants()),
@@ -68,5 +69,16 @@ class PersistBeforeAnswerTest {
     var second = (JournalCommand.Write) journal.receiveMessage();
     assertEquals(4, second.entries().size());
     assertEquals(2, second.entries().get(0).index());
+  }
+
+  @Test
+  void aJournalThatDoesNotAnswerRecoveryIsAskedAgain() {
+    assertTrue(journal.receiveMessage() instanceof JournalCommand.Recover);
+    member.run(Internal.RecoveryTick.INSTANCE); // the retry timer fired: no answer yet
+    assertTrue(journal.receiveMessage() instanceof JournalCommand.Recover);
+    member.run(new Internal.JournalReplied(new JournalReply.Recovered(new HardState(3, null), null, List.of())));
+    TestInbox<Status> status = TestInbox.create();
+    member.run(new ClientRequest.GetStatus(status.getRef()));
+    assertEquals(3, status.receiveMessage().term(), "started from the recovered state");
   }
 }

@@ -112,7 +112,8 @@ final class Simulator {
       ids.add("m" + i);
     }
     settings = new RaftSettings(
-        "g", "m1", ids, HEARTBEAT, ELECTION, 8, maxBatchEntries, 1 << 20, 1000, snapshotEvery, snapshotEvery / 4, 64);
+        "g", "m1", ids, HEARTBEAT, ELECTION, 8, maxBatchEntries, 1 << 20, 1000, snapshotEvery, snapshotEvery / 4, 64,
+        Duration.ofMillis(500));
     ids.forEach(id -> members.put(id, new SimMember(id)));
     members.values().forEach(this::start);
   }
