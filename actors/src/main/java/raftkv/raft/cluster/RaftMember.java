@@ -40,7 +40,7 @@ public final class RaftMember {
       ActorRef<JournalCommand> journal,
       StateMachine stateMachine) {
     return system.systemActorOf(
-        behavior(system, group, member, members, journal, stateMachine, new Random()),
+        behavior(system, group, member, members, journal, stateMachine),
         ClusterPeers.actorName(group),
         Props.empty());
   }
@@ -51,8 +51,7 @@ public final class RaftMember {
       String member,
       Map<String, Address> members,
       ActorRef<JournalCommand> journal,
-      StateMachine stateMachine,
-      Random random) {
+      StateMachine stateMachine) {
     Address configured = members.get(member);
     if (!system.address().equals(configured)) {
       // Peers would send to the configured address and never reach this member.
@@ -61,6 +60,6 @@ public final class RaftMember {
     }
     var voters = members.keySet().stream().sorted().toList();
     var settings = RaftSettings.fromConfig(system.settings().config(), group, member, voters);
-    return RaftNode.create(settings, new ClusterPeers(system, group, members), journal, stateMachine, random);
+    return RaftNode.create(settings, new ClusterPeers(system, group, members), journal, stateMachine, new Random());
   }
 }
