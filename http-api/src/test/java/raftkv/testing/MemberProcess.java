@@ -1,4 +1,4 @@
-package raftkv.server.crash;
+package raftkv.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,24 +20,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One {@link CrashTestMember} process of the crash test: started, killed with SIGKILL and started
- * again, always on the same port and data directory. Its stdout and
- * stderr go, line by line, to {@code <home>/stdout.log} (kept across restarts); the member's own
- * log is {@code <home>/data/member.log}.
+ * One member process of a multi-process test: started, killed with SIGKILL and started again,
+ * always with the same command (so on the same ports and data directory). Its stdout and stderr
+ * go, line by line, to {@code <home>/stdout.log} (kept across restarts); it is ready once it
+ * prints a line starting with the ready marker.
  */
-final class MemberProcess {
+public final class MemberProcess {
   /** Exit status of a JVM killed by SIGKILL, as {@link Process#exitValue()} reports it: 128 + 9. */
-  static final int SIGKILL_STATUS = 137;
+  public static final int SIGKILL_STATUS = 137;
 
   private static final int TAIL_LINES = 15;
   private static final List<Process> everyProcess = new ArrayList<>();
 
-  final String id;
-  final int port;
-  final Path home;
-  final Path dataDir;
+  public final String id;
+  public final Path home;
   private final Path stdoutLog;
   private final List<String> command;
+  private final String readyMarker;
+  private final Path memberLog;
 
   private Process process;
   private CompletableFuture<String> ready;
@@ -45,21 +45,23 @@ final class MemberProcess {
   private int starts;
   private final Deque<String> tail = new ArrayDeque<>();
 
-  MemberProcess(String id, int port, Path home, List<String> jvm, List<String> memberArgs) {
+  /**
+   * @param home        the member's own directory (its stdout.log goes there)
+   * @param command     the whole command line, JVM included
+   * @param readyMarker the start of the line the member prints once it serves
+   * @param memberLog   a log file of the member's own whose last lines a failure shows, or null
+   */
+  public MemberProcess(String id, Path home, List<String> command, String readyMarker, Path memberLog) {
     this.id = id;
-    this.port = port;
     this.home = home;
-    this.dataDir = home.resolve("data");
     this.stdoutLog = home.resolve("stdout.log");
-    List<String> cmd = new ArrayList<>(jvm);
-    cmd.add(CrashTestMember.class.getName());
-    cmd.addAll(List.of("--name", id, "--data-dir", dataDir.toString()));
-    cmd.addAll(memberArgs);
-    this.command = List.copyOf(cmd);
+    this.command = List.copyOf(command);
+    this.readyMarker = readyMarker;
+    this.memberLog = memberLog;
   }
 
   /** Starts the process; {@link #awaitReady} waits for its ready line. */
-  synchronized void start() {
+  public synchronized void start() {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException(id + " is running");
     }
@@ -95,7 +97,7 @@ final class MemberProcess {
         out.write(line + "\n");
         out.flush();
         remember(line);
-        if (line.startsWith(CrashTestMember.READY)) {
+        if (line.startsWith(readyMarker)) {
           readyLine.complete(line);
         }
       }
@@ -116,7 +118,7 @@ final class MemberProcess {
   }
 
   /** Waits for the ready line of the current start; fails at once if the process exits. */
-  String awaitReady(Duration timeout) throws InterruptedException {
+  public String awaitReady(Duration timeout) throws InterruptedException {
     CompletableFuture<String> r;
     synchronized (this) {
       r = ready;
@@ -129,21 +131,21 @@ final class MemberProcess {
     }
   }
 
-  boolean isReady() {
+  public boolean isReady() {
     CompletableFuture<String> r = ready;
     return r != null && r.isDone() && !r.isCompletedExceptionally() && isAlive();
   }
 
-  synchronized boolean isAlive() {
+  public synchronized boolean isAlive() {
     return process != null && process.isAlive();
   }
 
-  synchronized long pid() {
+  public synchronized long pid() {
     return process.pid();
   }
 
   /** Kills the process with SIGKILL and waits until it is gone; returns its exit status. */
-  int kill() throws InterruptedException {
+  public int kill() throws InterruptedException {
     Process p;
     synchronized (this) {
       expectedAlive = false;
@@ -157,20 +159,20 @@ final class MemberProcess {
   }
 
   /** Throws if the process died while it should be running. */
-  synchronized void checkAlive() {
+  public synchronized void checkAlive() {
     if (expectedAlive && process != null && !process.isAlive()) {
       throw new AssertionError(id + " exited unexpectedly with status " + process.exitValue() + "\n" + describe());
     }
   }
 
   /** The last lines of the process's output and of its member log, for a failure message. */
-  String describe() {
-    StringBuilder s = new StringBuilder("---- " + id + " (port " + port + ", " + home + "), last output:\n");
+  public String describe() {
+    StringBuilder s = new StringBuilder("---- " + id + " (" + home + "), last output:\n");
     synchronized (tail) {
       tail.forEach(line -> s.append("  ").append(line).append('\n'));
     }
-    Path log = dataDir.resolve(CrashTestMember.LOG_FILE);
-    if (Files.exists(log)) {
+    Path log = memberLog;
+    if (log != null && Files.exists(log)) {
       s.append("---- last lines of ").append(log).append(":\n");
       try {
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
@@ -186,7 +188,7 @@ final class MemberProcess {
   }
 
   /** Kills the process if it runs, and waits for it. */
-  void destroy() {
+  public void destroy() {
     Process p;
     synchronized (this) {
       expectedAlive = false;
@@ -196,7 +198,7 @@ final class MemberProcess {
   }
 
   /** Kills every member process this JVM ever started that still runs. */
-  static void destroyAll() {
+  public static void destroyAll() {
     List<Process> all;
     synchronized (everyProcess) {
       all = List.copyOf(everyProcess);

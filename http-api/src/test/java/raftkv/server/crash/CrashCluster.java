@@ -1,5 +1,8 @@
 package raftkv.server.crash;
 
+import raftkv.testing.MemberProcess;
+import raftkv.testing.TestJvm;
+
 import akka.actor.Address;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorRefResolver;
@@ -66,17 +69,9 @@ final class CrashCluster implements AutoCloseable {
    * @param memberArgs  more arguments for every member (snapshot settings)
    */
   CrashCluster(Path root, List<String> memberArgs) {
-    List<String> jvm = List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m",
-        "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1",
-        // HawtJNI extracts the LevelDB library there at every start; a killed JVM never removes it.
-        "-Djava.io.tmpdir=" + mkdirs(root.resolve("jvm-tmp")),
-        "-cp", classpath());
     Set<Integer> ports = new HashSet<>();
     while (ports.size() < IDS.size()) {
-      ports.add(freePort());
+      ports.add(TestJvm.freePort());
     }
     List<Integer> portList = List.copyOf(ports);
     for (int i = 0; i < IDS.size(); i++) {
@@ -88,7 +83,13 @@ final class CrashCluster implements AutoCloseable {
     for (String id : IDS) {
       List<String> args = new ArrayList<>(List.of("--peers", peers));
       args.addAll(memberArgs);
-      members.put(id, new MemberProcess(id, addresses.get(id).getPort().get(), root.resolve(id), jvm, args));
+      Path home = root.resolve(id);
+      Path dataDir = home.resolve("data");
+      List<String> command = new ArrayList<>(List.of("--name", id, "--data-dir", dataDir.toString()));
+      command.addAll(args);
+      members.put(id, new MemberProcess(
+          id, home, TestJvm.java(root.resolve("jvm-tmp"), CrashTestMember.class.getName(), command),
+          CrashTestMember.READY, dataDir.resolve(CrashTestMember.LOG_FILE)));
     }
   }
 
@@ -234,25 +235,4 @@ final class CrashCluster implements AutoCloseable {
    * surefire 3.2.5, whose default runs tests from a manifest-only jar); should a runner leave the
    * manifest-only jar there, {@code surefire.test.class.path} has the real one.
    */
-  static String classpath() {
-    String path = System.getProperty("java.class.path");
-    String surefire = System.getProperty("surefire.test.class.path");
-    return path.contains("surefirebooter") && surefire != null ? surefire : path;
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String mkdirs(Path dir) {
-    try {
-      return java.nio.file.Files.createDirectories(dir).toString();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

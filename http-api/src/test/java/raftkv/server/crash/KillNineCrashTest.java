@@ -1,5 +1,7 @@
 package raftkv.server.crash;
 
+import raftkv.testing.MemberProcess;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -334,7 +336,7 @@ class KillNineCrashTest {
   }
 
   private static long snapshotFiles(MemberProcess member) throws IOException {
-    Path store = member.dataDir.resolve("snapshots");
+    Path store = member.home.resolve("data").resolve("snapshots");
     try (Stream<Path> files = Files.list(store)) {
       return files.filter(f -> f.getFileName().toString().startsWith("snapshot-")).count();
     }
