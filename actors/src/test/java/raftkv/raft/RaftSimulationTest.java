@@ -165,7 +165,7 @@ class RaftSimulationTest {
         return;
       }
       long duration = 100 + random.nextInt(3000);
-      switch (random.nextInt(7)) {
+      switch (random.nextInt(8)) {
         case 0, 1 -> {
           String victim = random.nextBoolean() || sim.leader() == null ? any() : sim.leader();
           sim.crash(victim);
@@ -185,6 +185,15 @@ class RaftSimulationTest {
         case 4 -> {
           sim.cut(any(), any());
           sim.at(duration, "heal", this::heal);
+        }
+        case 7 -> {
+          // Cut the leader off for longer than an election takes: for a while two members
+          // believe they lead, and a linearizable read at the old one must not be served.
+          String leader = sim.leader();
+          if (leader != null) {
+            sim.isolate(Set.of(leader));
+            sim.at(1500 + random.nextInt(1500), "reconnect " + leader, () -> sim.reconnect(Set.of(leader)));
+          }
         }
         case 5 -> sim.setLoss(random.nextDouble() * 0.2, random.nextDouble() * 0.1);
         default -> sim.setLoss(0, 0);

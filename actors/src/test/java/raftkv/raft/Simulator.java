@@ -213,6 +213,12 @@ final class Simulator {
     cut.clear();
   }
 
+  /** Undoes {@link #isolate} of {@code side}, leaving other cuts as they are. */
+  void reconnect(Set<String> side) {
+    cut.removeIf(link -> side.contains(link.substring(0, link.indexOf('>')))
+        != side.contains(link.substring(link.indexOf('>') + 1)));
+  }
+
   /** Drops every message that {@code filter} matches (given the recipient); null drops none. */
   void drop(java.util.function.BiPredicate<String, RaftMessage> filter) {
     dropFilter = filter;
