@@ -60,8 +60,8 @@ final class Leader extends Role {
         .onMessage(ClientRequest.Propose.class, this::onPropose)
         .onMessage(ClientRequest.ProposeAsLeader.class, this::onProposeAsLeader)
         .onMessage(Forwarding.ForwardPropose.class, this::onForwardPropose)
-        .onMessage(ClientRequest.Read.class, m -> admitRead(new LocalRead(m)))
-        .onMessage(Forwarding.ForwardReadIndex.class, m -> admitRead(new ForwardedRead(m.from(), m.requestId())))
+        .onMessage(ClientRequest.Read.class, this::onRead)
+        .onMessage(Forwarding.ForwardReadIndex.class, this::onForwardReadIndex)
         .onMessage(RaftRpc.ReadIndexAck.class, this::onReadIndexAck)
         .onMessage(RaftRpc.AppendResponse.class, this::onAppendResponse)
         .onMessage(RaftRpc.InstallSnapshotResponse.class, this::onInstallSnapshotResponse)
@@ -142,6 +142,15 @@ final class Leader extends Role {
     }
     long last = state.log.lastIndexOfTerm(m.conflictTerm());
     return last > 0 ? last + 1 : m.conflictIndex();
+  }
+
+  /** A linearizable read (serializable ones are served in {@link Role}) taken here. */
+  private Behavior<RaftMessage> onRead(ClientRequest.Read m) {
+    return admitRead(new LocalRead(m));
+  }
+
+  private Behavior<RaftMessage> onForwardReadIndex(Forwarding.ForwardReadIndex m) {
+    return admitRead(new ForwardedRead(m.from(), m.requestId()));
   }
 
   /** A linearizable read (thesis §6.4): its read index is the commit index now. */
