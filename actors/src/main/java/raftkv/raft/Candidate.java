@@ -56,6 +56,7 @@ final class Candidate extends Role {
         .onMessage(RaftRpc.VoteResponse.class, this::onVoteResponse)
         .onMessage(RaftRpc.AppendEntries.class, this::followLeader)
         .onMessage(RaftRpc.InstallSnapshot.class, this::followLeader)
+        .onMessage(RaftRpc.ReadIndexHeartbeat.class, this::followLeader)
         .onMessageEquals(Internal.ElectionTimeout.INSTANCE, () -> campaign(setup, state));
   }
 

@@ -33,6 +33,8 @@ final class Follower extends Role {
       onInstallSnapshot(is);
     } else if (m instanceof RaftRpc.RequestVote rv) {
       onRequestVote(rv);
+    } else if (m instanceof RaftRpc.ReadIndexHeartbeat hb) {
+      onReadIndexHeartbeat(hb);
     }
     return follower;
   }
@@ -42,6 +44,7 @@ final class Follower extends Role {
     return builder
         .onMessage(RaftRpc.AppendEntries.class, this::onAppendEntries)
         .onMessage(RaftRpc.InstallSnapshot.class, this::onInstallSnapshot)
+        .onMessage(RaftRpc.ReadIndexHeartbeat.class, this::onReadIndexHeartbeat)
         .onMessageEquals(Internal.ElectionTimeout.INSTANCE, this::onElectionTimeout);
   }
 
@@ -77,6 +80,18 @@ final class Follower extends Role {
     long matchIndex = m.prevLogIndex() + m.entries().size();
     state.commitTo(Math.min(m.leaderCommit(), matchIndex));
     acknowledge(m.from(), matchIndex);
+    return Behaviors.same();
+  }
+
+  /**
+   * Still following the leader of this term: answered at once, not when durable, because it
+   * promises nothing about this member's log; only that it had not moved on to a later term
+   * (which a vote or an acknowledgement there would have made durable first).
+   */
+  private Behavior<RaftMessage> onReadIndexHeartbeat(RaftRpc.ReadIndexHeartbeat m) {
+    state.setLeader(m.from());
+    setup.startElectionTimer();
+    setup.send(m.from(), new RaftRpc.ReadIndexAck(setup.group(), state.term(), setup.self(), m.round()));
     return Behaviors.same();
   }
 

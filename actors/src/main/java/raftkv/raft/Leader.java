@@ -14,13 +14,25 @@ import raftkv.persistence.Snapshot;
 
 /**
  * Takes every proposal, replicates its log to the followers (pipelined and batched per
- * {@link Progress}), and commits what a majority holds durably.
+ * {@link Progress}), and commits what a majority holds durably. Confirms linearizable reads, its
+ * own and those other members forward, in ReadIndex rounds ({@link ReadRounds}).
  */
 final class Leader extends Role {
   private final Map<String, Progress> followers = new LinkedHashMap<>();
+  private final ReadRounds<PendingRead> reads;
+
+  /** A linearizable read waiting for its round: taken here, or forwarded by another member. */
+  private sealed interface PendingRead {}
+
+  private record LocalRead(ClientRequest.Read read) implements PendingRead {}
+
+  private record ForwardedRead(String member, long requestId) implements PendingRead {}
 
   Leader(RaftSetup setup, RaftState state) {
     super(setup, state);
+    List<String> others = new ArrayList<>();
+    setup.others().forEach(others::add);
+    this.reads = new ReadRounds<>(others);
   }
 
   @Override
@@ -46,7 +58,11 @@ final class Leader extends Role {
   BehaviorBuilder<RaftMessage> handlers(BehaviorBuilder<RaftMessage> builder) {
     return builder
         .onMessage(ClientRequest.Propose.class, this::onPropose)
+        .onMessage(ClientRequest.ProposeAsLeader.class, this::onProposeAsLeader)
         .onMessage(Forwarding.ForwardPropose.class, this::onForwardPropose)
+        .onMessage(ClientRequest.Read.class, this::onRead)
+        .onMessage(Forwarding.ForwardReadIndex.class, this::onForwardReadIndex)
+        .onMessage(RaftRpc.ReadIndexAck.class, this::onReadIndexAck)
         .onMessage(RaftRpc.AppendResponse.class, this::onAppendResponse)
         .onMessage(RaftRpc.InstallSnapshotResponse.class, this::onInstallSnapshotResponse)
         .onMessageEquals(Internal.HeartbeatTick.INSTANCE, this::onHeartbeatTick)
@@ -54,6 +70,18 @@ final class Leader extends Role {
   }
 
   private Behavior<RaftMessage> onPropose(ClientRequest.Propose m) {
+    LogEntry entry = appendCommand(m.command());
+    state.awaitApply(entry.index(), entry.term(), m.replyTo());
+    replicate();
+    return Behaviors.same();
+  }
+
+  private Behavior<RaftMessage> onProposeAsLeader(ClientRequest.ProposeAsLeader m) {
+    if (m.term() != state.term()) {
+      m.replyTo().tell(new ProposeReply.NotCommitted(
+          "member " + setup.self() + " leads term " + state.term() + ", not " + m.term()));
+      return Behaviors.same();
+    }
     LogEntry entry = appendCommand(m.command());
     state.awaitApply(entry.index(), entry.term(), m.replyTo());
     replicate();
@@ -116,7 +144,71 @@ final class Leader extends Role {
     return last > 0 ? last + 1 : m.conflictIndex();
   }
 
+  /** A linearizable read (serializable ones are served in {@link Role}) taken here. */
+  private Behavior<RaftMessage> onRead(ClientRequest.Read m) {
+    return admitRead(new LocalRead(m));
+  }
+
+  private Behavior<RaftMessage> onForwardReadIndex(Forwarding.ForwardReadIndex m) {
+    return admitRead(new ForwardedRead(m.from(), m.requestId()));
+  }
+
+  /** A linearizable read (thesis §6.4): its read index is the commit index now. */
+  private Behavior<RaftMessage> admitRead(PendingRead read) {
+    reads.add(read, state.commitIndex());
+    if (reads.roundDue()) {
+      startReadRound(); // none in flight: no reason to make this read wait for a tick
+    }
+    return Behaviors.same();
+  }
+
+  /** Probes every follower once for all the reads waiting; a single voter confirms at once. */
+  private void startReadRound() {
+    var probe = new RaftRpc.ReadIndexHeartbeat(setup.group(), state.term(), setup.self(), reads.start());
+    followers.keySet().forEach(member -> setup.send(member, probe));
+    serveConfirmedReads();
+  }
+
+  private Behavior<RaftMessage> onReadIndexAck(RaftRpc.ReadIndexAck m) {
+    reads.answered(m.from(), m.round());
+    serveConfirmedReads();
+    if (reads.roundDue()) {
+      startReadRound(); // the reads that arrived while the last round was in flight
+    }
+    return Behaviors.same();
+  }
+
+  private void serveConfirmedReads() {
+    for (ReadRounds.Confirmed<PendingRead> c : reads.takeConfirmed()) {
+      if (c.read() instanceof LocalRead local) {
+        state.awaitRead(c.readIndex(), local.read());
+      } else if (c.read() instanceof ForwardedRead f) {
+        setup.send(
+            f.member(),
+            new Forwarding.ReadIndexConfirmed(setup.group(), setup.self(), f.requestId(), c.readIndex(), state.term()));
+      }
+    }
+  }
+
+  /** Stepping down: no read waiting for a round may be confirmed by this leader any more. */
+  @Override
+  void leaving(String reason) {
+    for (PendingRead read : reads.takeAll()) {
+      if (read instanceof LocalRead local) {
+        local.read().replyTo().tell(new ReadReply.Unavailable("the leader stepped down before confirming: " + reason));
+      } else if (read instanceof ForwardedRead f) {
+        setup.send(
+            f.member(),
+            new Forwarding.ReadIndexRejected(
+                setup.group(), setup.self(), f.requestId(), "the leader stepped down before confirming: " + reason));
+      }
+    }
+  }
+
   private Behavior<RaftMessage> onHeartbeatTick() {
+    if (reads.awaitingConfirmation()) {
+      startReadRound(); // also makes up for a probe or an answer that was lost
+    }
     followers.forEach((member, progress) -> {
       progress.startRound(state.log.lastIndex());
       if (!sendEntries(member, progress)) {
@@ -138,6 +230,7 @@ final class Leader extends Role {
       return Behaviors.same();
     }
     setup.context().getLog().info("member {}: lost contact with a quorum in term {}, stepping down", setup.self(), state.term());
+    leaving("it lost contact with a quorum");
     state.setLeader(null);
     return new Follower(setup, state).enter();
   }
@@ -156,6 +249,13 @@ final class Leader extends Role {
     long index = Quorum.committedIndex(matches);
     if (index > state.commitIndex() && state.log.term(index) == state.term()) {
       state.commitTo(index);
+      if (!reads.isOpen()) {
+        // The first commit of this term: now the commit index covers every earlier leader's.
+        reads.open(state.commitIndex());
+        if (reads.roundDue()) {
+          startReadRound();
+        }
+      }
       // Followers apply, and answer forwarded proposals, as soon as they learn the new commit.
       followers.forEach((member, progress) -> {
         if (!sendEntries(member, progress)) {

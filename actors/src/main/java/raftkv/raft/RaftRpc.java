@@ -85,4 +85,25 @@ public sealed interface RaftRpc extends PeerMessage {
   record InstallSnapshotResponse(
       String group, long term, String from, long lastIncludedIndex, long offset, long nextOffset, boolean done)
       implements RaftRpc {}
+
+  /**
+   * The leader's probe for one ReadIndex round (thesis §6.4): "do you still follow me in
+   * {@code term}?". Sent only while linearizable reads wait for confirmation; one round serves
+   * every read that arrived before it started.
+   *
+   * <p>A message of its own rather than a round id on {@link AppendEntries}: the answer to an
+   * AppendEntries promises the follower's log is durable, so it waits for the follower's fsync,
+   * and it drives the per-follower replication window ({@link Progress}); a read confirmation
+   * promises nothing about any disk and can be answered at once, and a lost or late one must not
+   * move replication. It carries no commit index: a follower may only take a commit index along
+   * with the consistency check of an AppendEntries, which the ordinary heartbeats keep doing.
+   */
+  record ReadIndexHeartbeat(String group, long term, String from, long round) implements RaftRpc {}
+
+  /**
+   * A follower's answer to {@link ReadIndexHeartbeat}, echoing its {@code round}: it was still in
+   * {@code term} (so no later leader could have committed with its help) after the round began.
+   * An answer to round r also stands for every earlier round of that term.
+   */
+  record ReadIndexAck(String group, long term, String from, long round) implements RaftRpc {}
 }

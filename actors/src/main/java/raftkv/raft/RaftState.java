@@ -2,7 +2,9 @@ package raftkv.raft;
 
 import akka.actor.typed.ActorRef;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import raftkv.persistence.HardState;
@@ -32,6 +34,14 @@ final class RaftState {
   private final TreeMap<Long, Pending> pendingByIndex = new TreeMap<>();
   /** Proposals forwarded to the leader, waiting for it to say where it put them. */
   private final Map<Long, ActorRef<ProposeReply>> forwarded = new HashMap<>();
+  /** Linearizable reads forwarded to the leader, waiting for their read index. */
+  private final Map<Long, ClientRequest.Read> forwardedReads = new HashMap<>();
+  /**
+   * Linearizable reads whose read index is confirmed, waiting for it to be applied here, by read
+   * index. They outlive role and term changes: once confirmed, serving at any later applied
+   * state is still linearizable.
+   */
+  private final TreeMap<Long, List<ClientRequest.Read>> readsByIndex = new TreeMap<>();
   private long nextRequestId = 1;
 
   private record Pending(long term, ActorRef<ProposeReply> replyTo) {}
@@ -92,6 +102,7 @@ final class RaftState {
     leader = null;
     journal.saveHardState(new HardState(term, null));
     failForwarded("the leader changed before accepting the proposal");
+    failForwardedReads("the term changed before the leader confirmed the read");
   }
 
   void vote(String candidate) {
@@ -102,6 +113,7 @@ final class RaftState {
   void setLeader(String member) {
     if (member != null && !member.equals(leader)) {
       failForwarded("the leader changed before accepting the proposal");
+      failForwardedReads("the leader changed before confirming the read");
     }
     leader = member;
   }
@@ -135,6 +147,7 @@ final class RaftState {
     while (appliedIndex < commitIndex) {
       applyEntry(log.get(++appliedIndex));
     }
+    serveAppliedReads();
     long snapshotIndex = snapshot == null ? 0 : snapshot.index();
     if (appliedIndex - snapshotIndex >= settings.snapshotEvery()) {
       takeSnapshot();
@@ -174,6 +187,7 @@ final class RaftState {
       covered.next().replyTo().tell(new ProposeReply.Unknown("replaced by a snapshot from the leader"));
       covered.remove();
     }
+    serveAppliedReads();
   }
 
   private void applyEntry(LogEntry entry) {
@@ -212,5 +226,49 @@ final class RaftState {
   private void failForwarded(String reason) {
     forwarded.values().forEach(r -> r.tell(new ProposeReply.Unknown(reason)));
     forwarded.clear();
+  }
+
+  /** Serves {@code read} once {@code readIndex} is applied here: at once if it already is. */
+  void awaitRead(long readIndex, ClientRequest.Read read) {
+    if (readIndex <= appliedIndex) {
+      serveRead(read);
+    } else {
+      readsByIndex.computeIfAbsent(readIndex, i -> new ArrayList<>()).add(read);
+    }
+  }
+
+  private void serveAppliedReads() {
+    while (!readsByIndex.isEmpty() && readsByIndex.firstKey() <= appliedIndex) {
+      readsByIndex.pollFirstEntry().getValue().forEach(this::serveRead);
+    }
+  }
+
+  /**
+   * Runs the read's query on the state as applied now. A query that throws is the client's fault
+   * and must not stop the member: the client hears it as an unavailable read.
+   */
+  void serveRead(ClientRequest.Read read) {
+    ReadReply reply;
+    try {
+      reply = new ReadReply.Done(read.query().get(), appliedIndex, term);
+    } catch (RuntimeException e) {
+      reply = new ReadReply.Unavailable("the query failed: " + e);
+    }
+    read.replyTo().tell(reply);
+  }
+
+  long registerForwardedRead(ClientRequest.Read read) {
+    long id = nextRequestId++;
+    forwardedReads.put(id, read);
+    return id;
+  }
+
+  ClientRequest.Read takeForwardedRead(long requestId) {
+    return forwardedReads.remove(requestId);
+  }
+
+  private void failForwardedReads(String reason) {
+    forwardedReads.values().forEach(r -> r.replyTo().tell(new ReadReply.Unavailable(reason)));
+    forwardedReads.clear();
   }
 }

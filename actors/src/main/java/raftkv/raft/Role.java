@@ -7,7 +7,8 @@ import raftkv.persistence.JournalReply;
 
 /**
  * What all three roles share: the term rule (Raft §5.1, run before any role-specific handling, as
- * etcd's {@code Step} does), journal replies, status, and client proposals at a non-leader.
+ * etcd's {@code Step} does), journal replies, status, serializable reads, and client proposals and
+ * linearizable reads at a non-leader.
  */
 abstract class Role {
   protected final RaftSetup setup;
@@ -23,6 +24,9 @@ abstract class Role {
   /** The role's own handlers, consulted after the shared ones. */
   abstract BehaviorBuilder<RaftMessage> handlers(BehaviorBuilder<RaftMessage> builder);
 
+  /** Called when this role ends because a newer term began; the leader answers its reads. */
+  void leaving(String reason) {}
+
   /** Called when a journal write completed, after deferred messages went out. */
   Behavior<RaftMessage> onDurable() {
     return Behaviors.same();
@@ -35,10 +39,16 @@ abstract class Role {
             .onMessage(Internal.JournalReplied.class, this::onJournalReplied)
             .onMessage(ClientRequest.GetStatus.class, this::onGetStatus)
             .onMessage(Forwarding.ProposeAccepted.class, this::onProposeAccepted)
-            .onMessage(Forwarding.ProposeRejected.class, this::onProposeRejected);
+            .onMessage(Forwarding.ProposeRejected.class, this::onProposeRejected)
+            .onMessage(ClientRequest.Read.class, m -> !m.linearizable(), this::readHere)
+            .onMessage(Forwarding.ReadIndexConfirmed.class, this::onReadIndexConfirmed)
+            .onMessage(Forwarding.ReadIndexRejected.class, this::onReadIndexRejected);
     return handlers(shared)
         .onMessage(ClientRequest.Propose.class, this::forwardPropose)
+        .onMessage(ClientRequest.ProposeAsLeader.class, this::refuseProposeAsLeader)
+        .onMessage(ClientRequest.Read.class, this::forwardRead)
         .onMessage(Forwarding.ForwardPropose.class, this::refuseForward)
+        .onMessage(Forwarding.ForwardReadIndex.class, this::refuseReadIndex)
         .onMessage(RaftRpc.RequestVote.class, this::onRequestVote)
         // Anything else is a leftover of an earlier role in this term, or a timer it started.
         .onAnyMessage(m -> Behaviors.same())
@@ -60,6 +70,7 @@ abstract class Role {
       answerStale(m);
       return Behaviors.same();
     }
+    leaving("a newer term " + m.term() + " began");
     state.enterTerm(m.term());
     return new Follower(setup, state).continueWith(m);
   }
@@ -76,6 +87,9 @@ abstract class Role {
               setup.group(), state.term(), setup.self(), is.lastIncludedIndex(), is.offset(), 0, false));
     } else if (m instanceof RaftRpc.RequestVote rv) {
       setup.send(rv.from(), new RaftRpc.VoteResponse(setup.group(), state.term(), setup.self(), false, false));
+    } else if (m instanceof RaftRpc.ReadIndexHeartbeat hb) {
+      // a deposed leader still probing for reads learns the newer term and steps down
+      setup.send(hb.from(), new RaftRpc.ReadIndexAck(setup.group(), state.term(), setup.self(), hb.round()));
     }
   }
 
@@ -171,6 +185,52 @@ abstract class Role {
     var replyTo = state.takeForwarded(m.requestId());
     if (replyTo != null) {
       replyTo.tell(new ProposeReply.NotCommitted(m.reason() + "; retry"));
+    }
+    return Behaviors.same();
+  }
+
+  /** Only the leader of exactly that term may take it, and nobody forwards it. */
+  private Behavior<RaftMessage> refuseProposeAsLeader(ClientRequest.ProposeAsLeader m) {
+    m.replyTo().tell(new ProposeReply.NotCommitted(
+        "member " + setup.self() + " does not lead term " + m.term() + " (it is " + name() + " in term " + state.term() + ")"));
+    return Behaviors.same();
+  }
+
+  /** A serializable read: the state as applied here, at once, whatever the role. */
+  private Behavior<RaftMessage> readHere(ClientRequest.Read m) {
+    state.serveRead(m);
+    return Behaviors.same();
+  }
+
+  /** A linearizable read at a non-leader: the query stays here, the leader is asked for an index. */
+  private Behavior<RaftMessage> forwardRead(ClientRequest.Read m) {
+    String leader = state.leader();
+    if (leader == null) {
+      m.replyTo().tell(new ReadReply.Unavailable("no leader known (election in progress); retry"));
+    } else {
+      long id = state.registerForwardedRead(m);
+      setup.send(leader, new Forwarding.ForwardReadIndex(setup.group(), setup.self(), id));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<RaftMessage> refuseReadIndex(Forwarding.ForwardReadIndex m) {
+    setup.send(m.from(), new Forwarding.ReadIndexRejected(setup.group(), setup.self(), m.requestId(), "not the leader"));
+    return Behaviors.same();
+  }
+
+  private Behavior<RaftMessage> onReadIndexConfirmed(Forwarding.ReadIndexConfirmed m) {
+    var read = state.takeForwardedRead(m.requestId());
+    if (read != null) {
+      state.awaitRead(m.readIndex(), read);
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<RaftMessage> onReadIndexRejected(Forwarding.ReadIndexRejected m) {
+    var read = state.takeForwardedRead(m.requestId());
+    if (read != null) {
+      read.replyTo().tell(new ReadReply.Unavailable(m.reason() + "; retry"));
     }
     return Behaviors.same();
   }

@@ -1,6 +1,7 @@
 package raftkv.raft;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.Address;
@@ -100,6 +101,9 @@ class ClusterFailoverTest {
 
     // §5.3: everything committed is applied by every member, in one order.
     proposeAll(commands(0, 1000), all);
+    for (Member m : all) {
+      awaitLinearizableRead(m, 1000); // thesis §6.4, over Artery: heartbeat rounds and forwarded read indexes
+    }
     awaitSameApplied(all, commands(0, 1000));
 
     Member crashed = members.get(first.member());
@@ -114,6 +118,9 @@ class ClusterFailoverTest {
     assertTrue(failover.compareTo(FAILOVER_LIMIT) < 0, "failover took " + failover.toMillis() + " ms");
 
     proposeAll(commands(1000, 1200), survivors);
+    for (Member m : survivors) {
+      awaitLinearizableRead(m, 1200);
+    }
     awaitSameApplied(survivors, commands(0, 1200));
 
     crashed.restart();
@@ -131,6 +138,23 @@ class ClusterFailoverTest {
     return AskPattern.<RaftMessage, Status>ask(m.node, ClientRequest.GetStatus::new, ASK_TIMEOUT, m.system.scheduler())
         .toCompletableFuture()
         .get(ASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * A linearizable read at {@code m} (retried while unavailable) sees at least {@code atLeast}
+   * applied commands: every proposal acknowledged before it.
+   */
+  private static void awaitLinearizableRead(Member m, int atLeast) {
+    await(m, POLL, () -> {
+      ReadReply reply = AskPattern.<RaftMessage, ReadReply>ask(
+              m.node, r -> new ClientRequest.Read(() -> m.applied.commands().size(), true, r), ASK_TIMEOUT,
+              m.system.scheduler())
+          .toCompletableFuture()
+          .get(ASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      ReadReply.Done done = assertInstanceOf(ReadReply.Done.class, reply, "read at " + m);
+      assertTrue((Integer) done.value() >= atLeast, m + " read " + done.value() + " applied commands, fewer than " + atLeast);
+      return null;
+    });
   }
 
   /** Retries {@code check} until it passes or {@link #AWAIT} is over; {@code via} must stay up. */

@@ -124,4 +124,81 @@ class RaftHelpersTest {
     assertTrue(assembly.offer(new RaftRpc.InstallSnapshot("g", 2, "m1", 40, 2, 64, new byte[8], true)));
     assertEquals(new Snapshot(40, 2, new byte[72]), assembly.take());
   }
+
+  private static List<String> reads(List<ReadRounds.Confirmed<String>> confirmed) {
+    return confirmed.stream().map(ReadRounds.Confirmed::read).toList();
+  }
+
+  @Test
+  void thesis6_4_readsWaitForTheFirstCommitOfTheTermAndTakeItsIndex() {
+    ReadRounds<String> rounds = new ReadRounds<>(List.of("b", "c"));
+    rounds.add("r1", 3);
+    assertFalse(rounds.roundDue(), "no round before the leader committed in its term");
+    assertFalse(rounds.awaitingConfirmation());
+    rounds.open(7);
+    assertTrue(rounds.roundDue());
+    long round = rounds.start();
+    rounds.answered("b", round);
+    assertEquals(List.of(new ReadRounds.Confirmed<>("r1", 7L)), rounds.takeConfirmed(),
+        "a held read's index is the commit index at the first commit, not the stale one at arrival");
+  }
+
+  @Test
+  void thesis6_4_oneRoundInFlight_readsArrivingMeanwhileShareTheNext() {
+    ReadRounds<String> rounds = new ReadRounds<>(List.of("b", "c", "d", "e"));
+    rounds.open(5);
+    rounds.add("r1", 5);
+    long first = rounds.start();
+    rounds.add("r2", 6);
+    rounds.add("r3", 6);
+    assertFalse(rounds.roundDue(), "a round is in flight");
+    assertTrue(rounds.awaitingConfirmation());
+    rounds.answered("b", first);
+    rounds.answered("b", first); // a duplicate counts once
+    assertEquals(List.of(), rounds.takeConfirmed(), "the leader and one follower are not a majority of five");
+    rounds.answered("c", first);
+    assertEquals(List.of("r1"), reads(rounds.takeConfirmed()));
+    assertTrue(rounds.roundDue(), "the reads that waited start the next round at once");
+    long second = rounds.start();
+    rounds.answered("d", first); // an answer to an older round does not confirm a newer one
+    rounds.answered("e", first);
+    assertEquals(List.of(), rounds.takeConfirmed());
+    rounds.answered("b", second);
+    rounds.answered("c", second);
+    assertEquals(List.of("r2", "r3"), reads(rounds.takeConfirmed()));
+    assertFalse(rounds.awaitingConfirmation());
+  }
+
+  @Test
+  void thesis6_4_aLaterRoundsAnswersConfirmEarlierRounds_andOnlyVotersCount() {
+    ReadRounds<String> rounds = new ReadRounds<>(List.of("b", "c"));
+    rounds.open(1);
+    rounds.add("r1", 1);
+    rounds.start(); // its probes are lost
+    rounds.add("r2", 2);
+    long retry = rounds.start(); // the heartbeat tick starts another
+    rounds.answered("learner", retry);
+    assertEquals(List.of(), rounds.takeConfirmed(), "a non-voter's answer is not counted");
+    rounds.answered("b", retry);
+    assertEquals(List.of("r1", "r2"), reads(rounds.takeConfirmed()));
+  }
+
+  @Test
+  void thesis6_4_aSingleVoterConfirmsAsSoonAsARoundStarts_andSteppingDownTakesEveryRead() {
+    ReadRounds<String> alone = new ReadRounds<>(List.of());
+    alone.open(4);
+    alone.add("r1", 4);
+    alone.start();
+    assertEquals(List.of(new ReadRounds.Confirmed<>("r1", 4L)), alone.takeConfirmed());
+
+    ReadRounds<String> rounds = new ReadRounds<>(List.of("b", "c"));
+    rounds.add("held", 0);
+    assertEquals(List.of("held"), rounds.takeAll());
+    rounds.open(2);
+    rounds.add("inRound", 2);
+    rounds.start();
+    rounds.add("next", 2);
+    assertEquals(List.of("inRound", "next"), rounds.takeAll());
+    assertFalse(rounds.awaitingConfirmation());
+  }
 }

@@ -12,8 +12,8 @@ import raftkv.persistence.Snapshot;
 
 /**
  * The Raft safety properties (paper Figure 3), checked by the simulator after every step:
- * election safety, log matching, leader completeness, state machine safety, and the durable vote.
- * A violation throws {@link AssertionError}.
+ * election safety, log matching, leader completeness, state machine safety, and the durable vote;
+ * and, on every read's answer, linearizability of reads. A violation throws {@link AssertionError}.
  */
 final class SimInvariants {
   /** Term to the one member seen leading it. */
@@ -25,6 +25,10 @@ final class SimInvariants {
   private final Map<EntryId, LogEntry> entryAt = new HashMap<>();
   /** Leaders whose own log is still to be checked against what was committed when they won. */
   private final Map<String, PendingCompleteness> unchecked = new HashMap<>();
+  /** The highest index a client was told is committed. */
+  private long acknowledgedIndex;
+  /** The highest applied index a completed linearizable read returned. */
+  private long readIndexSeen;
 
   private record EntryId(long index, long term) {}
 
@@ -119,6 +123,37 @@ final class SimInvariants {
     LogEntry entry = committed.get(index);
     if (entry == null || !Arrays.equals(entry.data(), command)) {
       throw new AssertionError("acknowledged " + new String(command) + " at " + index + " but applied " + entry);
+    }
+    acknowledgedIndex = Math.max(acknowledgedIndex, index);
+  }
+
+  /**
+   * What a linearizable read invoked now must at least return (its applied index): every write
+   * acknowledged before, and every linearizable read completed before, happened before it.
+   */
+  long readFloor() {
+    return Math.max(acknowledgedIndex, readIndexSeen);
+  }
+
+  /**
+   * Linearizability of a read of the applied index (thesis §6.4): it reflects everything that
+   * completed before it was invoked ({@code floor}), and nothing beyond what was committed when it
+   * completed (entries applied anywhere are exactly the committed ones known so far).
+   */
+  void onLinearizableRead(String read, long floor, long value) {
+    if (value < floor) {
+      throw new AssertionError("stale linearizable " + read + ": returned applied index " + value
+          + ", but " + floor + " was acknowledged or read before it was invoked");
+    }
+    onSerializableRead(read, value);
+    readIndexSeen = Math.max(readIndexSeen, value);
+  }
+
+  /** Even a serializable read only ever sees committed state. */
+  void onSerializableRead(String read, long value) {
+    long committedNow = committed.isEmpty() ? 0 : committed.lastKey();
+    if (value > committedNow) {
+      throw new AssertionError(read + " returned applied index " + value + " beyond anything committed (" + committedNow + ")");
     }
   }
 

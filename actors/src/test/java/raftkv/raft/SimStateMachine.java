@@ -73,6 +73,11 @@ final class SimStateMachine implements StateMachine {
     invariants.onRestored(member, applied);
   }
 
+  /** The index of the last entry applied, no-op or command: what the simulator's reads return. */
+  long lastApplied() {
+    return lastApplied;
+  }
+
   List<LogEntry> applied() {
     return applied;
   }

@@ -24,9 +24,9 @@ import raftkv.persistence.LogEntry;
 /**
  * Runs a Raft group of {@link SimMember}s on one thread from a seed (DESIGN decision 2): a
  * priority queue of events on a logical clock delivers messages with loss, delay, reordering and
- * duplication through partitions, fires timers, acknowledges journal writes, proposes commands,
- * crashes and restarts members (losing what was not on disk), and checks {@link SimInvariants}
- * after every step. Everything random comes from the seed, so a seed replays exactly.
+ * duplication through partitions, fires timers, acknowledges journal writes, proposes commands
+ * and reads, crashes and restarts members (losing what was not on disk), and checks
+ * {@link SimInvariants} after every step and on every read's answer. Everything random comes from the seed, so a seed replays exactly.
  */
 final class Simulator {
   static final Duration HEARTBEAT = Duration.ofMillis(100);
@@ -54,9 +54,28 @@ final class Simulator {
   private int crashes;
   private int snapshots;
   private int snapshotChunks;
+  private final Map<Class<?>, Integer> deliveredByType = new HashMap<>();
+  private final List<Read> openReads = new ArrayList<>();
+  private int readCount;
+  private int linearizableDone;
+  private int serializableDone;
+  private int readsUnavailable;
+  /** Members whose events wait until they resume, as in a long GC pause. */
+  private final Set<String> paused = new HashSet<>();
+  private final List<MemberEvent> deferred = new ArrayList<>();
+  /** Drops the messages it matches, given the recipient: a test's surgical fault. */
+  private java.util.function.BiPredicate<String, RaftMessage> dropFilter;
 
   /** A client's proposal, waiting for its reply. */
   private record Proposal(String member, byte[] command, TestInbox<ProposeReply> replies) {}
+
+  /**
+   * A client's read, waiting for its reply. {@code floor} is what it must at least see if
+   * linearizable: the state every write acknowledged, and every read completed, before it began.
+   */
+  private record Read(
+      int id, String member, boolean linearizable, long invokedAt, long floor, TestInbox<ReadReply> replies,
+      List<ReadReply> answers) {}
 
   private abstract static class Event implements Comparable<Event> {
     long time;
@@ -135,6 +154,24 @@ final class Simulator {
     return snapshotChunks;
   }
 
+  /** Linearizable reads answered Done (each checked against what was acknowledged before it). */
+  int linearizableReads() {
+    return linearizableDone;
+  }
+
+  int serializableReads() {
+    return serializableDone;
+  }
+
+  int unavailableReads() {
+    return readsUnavailable;
+  }
+
+  /** How many messages of {@code type} were delivered so far. */
+  int delivered(Class<?> type) {
+    return deliveredByType.getOrDefault(type, 0);
+  }
+
   /** Snapshots that reached a disk, taken or installed. */
   int snapshots() {
     return snapshots;
@@ -176,6 +213,37 @@ final class Simulator {
     cut.clear();
   }
 
+  /** Undoes {@link #isolate} of {@code side}, leaving other cuts as they are. */
+  void reconnect(Set<String> side) {
+    cut.removeIf(link -> side.contains(link.substring(0, link.indexOf('>')))
+        != side.contains(link.substring(link.indexOf('>') + 1)));
+  }
+
+  /** Drops every message that {@code filter} matches (given the recipient); null drops none. */
+  void drop(java.util.function.BiPredicate<String, RaftMessage> filter) {
+    dropFilter = filter;
+  }
+
+  /** Holds every event of member {@code id} (messages, timers, disk) until {@link #resume}. */
+  void pause(String id) {
+    note("pause " + id);
+    paused.add(id);
+  }
+
+  /** Lets a paused member go on: what it missed happens now, in order, after what is due now. */
+  void resume(String id) {
+    note("resume " + id);
+    paused.remove(id);
+    Iterator<MemberEvent> it = deferred.iterator();
+    while (it.hasNext()) {
+      MemberEvent e = it.next();
+      if (e.member.id.equals(id)) {
+        schedule(e, 0);
+        it.remove();
+      }
+    }
+  }
+
   void crash(String id) {
     SimMember m = members.get(id);
     if (!m.up) {
@@ -189,6 +257,7 @@ final class Simulator {
     crashes++;
     note("crash " + id + " (" + durable + " unacknowledged writes kept, " + m.unflushed.size() + " lost)");
     m.crash();
+    openReads.removeIf(r -> r.member().equals(id)); // a crashed member answers nothing
   }
 
   void restart(String id) {
@@ -209,6 +278,50 @@ final class Simulator {
     TestInbox<ProposeReply> replies = TestInbox.create();
     open.add(new Proposal(id, command, replies));
     run(m, new ClientRequest.Propose(command, replies.getRef()), "propose " + new String(command) + " at " + id);
+  }
+
+  /**
+   * A client reads member {@code id}'s applied index through its state machine, linearizably or
+   * not; the answer is checked when it comes (see {@link SimInvariants#onLinearizableRead}).
+   * Returns the list the checked answer will be added to, or null if the member is down.
+   */
+  List<ReadReply> read(String id, boolean linearizable) {
+    SimMember m = members.get(id);
+    if (!m.up) {
+      return null;
+    }
+    TestInbox<ReadReply> replies = TestInbox.create();
+    Read r = new Read(++readCount, id, linearizable, now, invariants.readFloor(), replies, new ArrayList<>());
+    openReads.add(r);
+    SimStateMachine stateMachine = m.stateMachine;
+    run(m, new ClientRequest.Read(stateMachine::lastApplied, linearizable, replies.getRef()),
+        (linearizable ? "linearizable" : "serializable") + " read " + r.id() + " at " + id);
+    return r.answers();
+  }
+
+  /** Hands member {@code id} any client request, as a test's client. */
+  void tell(String id, ClientRequest request) {
+    run(members.get(id), request, "client " + request + " at " + id);
+  }
+
+  /**
+   * Reads linearizably at {@code id} until a read is answered Done within {@code limit} of
+   * logical time (retrying after an Unavailable); returns the answer, or null.
+   */
+  ReadReply.Done readOne(String id, Duration limit) {
+    long deadline = now + limit.toMillis();
+    while (now <= deadline) {
+      List<ReadReply> got = read(id, true);
+      if (got == null) {
+        return null;
+      }
+      runUntil(() -> !got.isEmpty(), Duration.ofMillis(300));
+      if (!got.isEmpty() && got.get(0) instanceof ReadReply.Done d) {
+        return d;
+      }
+      runUntil(() -> false, Duration.ofMillis(50)); // unavailable (or unanswered): retry a little later
+    }
+    return null;
   }
 
   /** Schedules {@code run} at {@code delay} from now. */
@@ -236,6 +349,10 @@ final class Simulator {
     if (!m.up || me.incarnation != m.incarnation) {
       return true;
     }
+    if (!paused.isEmpty() && paused.contains(m.id)) {
+      deferred.add(me);
+      return true;
+    }
     if (e instanceof Deliver d) {
       // a link cut while the message was on its way loses it too
       String link = d.from + ">" + m.id;
@@ -243,6 +360,7 @@ final class Simulator {
         if (d.message instanceof RaftRpc.InstallSnapshot) {
           snapshotChunks++;
         }
+        deliveredByType.merge(d.message.getClass(), 1, Integer::sum);
         run(m, d.message, "deliver to " + m.id + ": " + d.message);
       }
     } else if (e instanceof Fire f) {
@@ -405,6 +523,9 @@ final class Simulator {
     if (cut.contains(from + ">" + to) || random.nextDouble() < loss) {
       return;
     }
+    if (dropFilter != null && dropFilter.test(to, msg)) {
+      return;
+    }
     int copies = random.nextDouble() < duplication ? 2 : 1;
     for (int i = 0; i < copies; i++) {
       Deliver d = new Deliver();
@@ -441,6 +562,37 @@ final class Simulator {
         acknowledged++;
       }
       it.remove();
+    }
+    collectReads();
+  }
+
+  /** Checks every read answered in the last step (Done: linearizable ones against their floor). */
+  private void collectReads() {
+    Iterator<Read> it = openReads.iterator();
+    while (it.hasNext()) {
+      Read r = it.next();
+      if (!r.replies().hasMessages()) {
+        continue;
+      }
+      it.remove();
+      ReadReply reply = r.replies().receiveMessage();
+      r.answers().add(reply);
+      if (reply instanceof ReadReply.Done d) {
+        long value = (Long) d.value();
+        if (value != d.appliedIndex()) {
+          throw new AssertionError("read " + r + " ran at applied " + value + " but reports " + d.appliedIndex());
+        }
+        if (r.linearizable()) {
+          invariants.onLinearizableRead("read " + r.id() + " at " + r.member() + " invoked at " + r.invokedAt() + " ms",
+              r.floor(), value);
+          linearizableDone++;
+        } else {
+          invariants.onSerializableRead("read " + r.id() + " at " + r.member(), value);
+          serializableDone++;
+        }
+      } else {
+        readsUnavailable++;
+      }
     }
   }
 
