@@ -1,8 +1,9 @@
 package raftkv.kv;
 
 import java.util.List;
-import raftkv.persistence.kv.Bytes;
+import java.util.Optional;
 import raftkv.persistence.kv.KvResult;
+import raftkv.persistence.kv.LeaseInfo;
 import raftkv.raft.Status;
 
 /** The answer to a {@link KvRequest}; {@code raftTerm} is the member's term when it answered. */
@@ -12,19 +13,23 @@ public sealed interface KvReply {
   record Done(KvResult result, long raftTerm) implements KvReply {}
 
   /**
-   * @param ttl seconds left, or -1 if there is no such lease (etcd's answer)
-   * @param grantedTtl seconds granted (0 if there is no such lease)
+   * A lease as the store holds it, or none.
+   *
+   * @param nowMillis this member's clock when it looked, against which the lease's deadline tells
+   *                  the seconds left ({@link LeaseInfo#remainingSeconds})
    */
-  record LeaseTimeToLive(long revision, long id, long ttl, long grantedTtl, List<Bytes> keys, long raftTerm)
+  record LeaseTimeToLive(long revision, long id, Optional<LeaseInfo> lease, long nowMillis, long raftTerm)
       implements KvReply {
-    public LeaseTimeToLive {
-      keys = List.copyOf(keys);
+    /** Seconds left, or -1 if there is no such lease (etcd's answer). */
+    public long ttl() {
+      return lease.map(l -> l.remainingSeconds(nowMillis)).orElse(-1L);
     }
   }
 
-  record LeaseList(long revision, List<Long> ids, long raftTerm) implements KvReply {
+  /** Every lease, soonest deadline first. */
+  record LeaseList(long revision, List<LeaseInfo> leases, long raftTerm) implements KvReply {
     public LeaseList {
-      ids = List.copyOf(ids);
+      leases = List.copyOf(leases);
     }
   }
 

@@ -27,10 +27,10 @@ public sealed interface KvRequest permits KvRequest.Write, KvRequest.Range, KvRe
    */
   record Range(RangeRequest request, ActorRef<KvReply> replyTo) implements KvRequest {}
 
-  /** A lease's remaining and granted TTL, and its keys if {@code keys}; linearizable. */
-  record LeaseTimeToLive(long id, boolean keys, ActorRef<KvReply> replyTo) implements KvRequest {}
+  /** A lease's TTL and keys; linearizable. */
+  record LeaseTimeToLive(long id, ActorRef<KvReply> replyTo) implements KvRequest {}
 
-  /** Every lease's id; linearizable. */
+  /** Every lease; linearizable. */
   record LeaseList(ActorRef<KvReply> replyTo) implements KvRequest {}
 
   /** This member's Raft status and store revision, at once. */

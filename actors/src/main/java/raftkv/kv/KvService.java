@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
-import raftkv.persistence.kv.Bytes;
 import raftkv.persistence.kv.KvCommand;
 import raftkv.persistence.kv.KvCommandCodec;
 import raftkv.persistence.kv.KvError;
@@ -147,13 +146,8 @@ public final class KvService {
     read(() -> {
       long revision = store.revision();
       Optional<LeaseInfo> lease = store.lease(m.id());
-      if (lease.isEmpty()) {
-        return t -> new KvReply.LeaseTimeToLive(revision, m.id(), -1, 0, List.of(), t);
-      }
-      LeaseInfo info = lease.get();
-      long left = info.remainingSeconds(System.currentTimeMillis());
-      var keys = m.keys() ? info.keys() : List.<Bytes>of();
-      return t -> new KvReply.LeaseTimeToLive(revision, m.id(), left, info.grantedTtl(), keys, t);
+      long now = System.currentTimeMillis();
+      return t -> new KvReply.LeaseTimeToLive(revision, m.id(), lease, now, t);
     }, true, m.replyTo());
     return Behaviors.same();
   }
@@ -161,8 +155,8 @@ public final class KvService {
   private Behavior<KvRequest> onLeaseList(KvRequest.LeaseList m) {
     read(() -> {
       long revision = store.revision();
-      var ids = store.leases().stream().map(LeaseInfo::id).toList();
-      return t -> new KvReply.LeaseList(revision, ids, t);
+      List<LeaseInfo> leases = store.leases();
+      return t -> new KvReply.LeaseList(revision, leases, t);
     }, true, m.replyTo());
     return Behaviors.same();
   }

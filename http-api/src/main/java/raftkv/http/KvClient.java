@@ -44,8 +44,8 @@ public final class KvClient {
     return ask(r -> new KvRequest.Range(request, r));
   }
 
-  public CompletionStage<KvReply> leaseTimeToLive(long id, boolean keys) {
-    return ask(r -> new KvRequest.LeaseTimeToLive(id, keys, r));
+  public CompletionStage<KvReply> leaseTimeToLive(long id) {
+    return ask(r -> new KvRequest.LeaseTimeToLive(id, r));
   }
 
   public CompletionStage<KvReply> leases() {
