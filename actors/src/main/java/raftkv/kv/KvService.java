@@ -116,7 +116,8 @@ public final class KvService {
 
   private Behavior<KvRequest> onProposed(KvInternal.Proposed m) {
     if (m.reply() instanceof ProposeReply.Committed c) {
-      m.attempt().replyTo().tell(new KvReply.Done(KvResultCodec.decode(c.result()), term));
+      learnTerm(c.term());
+      m.attempt().replyTo().tell(new KvReply.Done(KvResultCodec.decode(c.result()), c.term()));
     } else if (m.reply() instanceof ProposeReply.NotCommitted) {
       retryOrGiveUp(m.attempt()); // certainly not in the log: safe to send again
     } else if (m.reply() instanceof ProposeReply.Unknown) {
@@ -167,7 +168,7 @@ public final class KvService {
 
   private Behavior<KvRequest> onRead(KvInternal.Read m) {
     if (m.reply() instanceof ReadReply.Done d) {
-      term = Math.max(term, d.term());
+      learnTerm(d.term());
       @SuppressWarnings("unchecked")
       var answer = (LongFunction<KvReply>) d.value();
       m.attempt().replyTo().tell(answer.apply(d.term()));
@@ -177,6 +178,13 @@ public final class KvService {
       m.attempt().replyTo().tell(new KvReply.Unavailable(TIMED_OUT));
     }
     return Behaviors.same();
+  }
+
+  private void learnTerm(long seen) {
+    if (seen > term) {
+      term = seen;
+      watches.setTerm(seen);
+    }
   }
 
   // ---- attempts ----
@@ -223,7 +231,7 @@ public final class KvService {
       m.replyTo().tell(new KvReply.Unavailable(TIMED_OUT));
       return Behaviors.same();
     }
-    term = Math.max(term, m.status().term());
+    learnTerm(m.status().term());
     Status status = m.status();
     read(() -> {
       long revision = store.revision();

@@ -39,15 +39,22 @@ final class WatchFanout implements KvWatchListener {
 
   private final KvStore store;
   private final Map<Key, Watcher> watchers = new LinkedHashMap<>();
+  /** Set by the service, read on the member's thread: only for the answers' headers. */
+  private volatile long term;
 
   WatchFanout(KvStore store) {
     this.store = store;
   }
 
+  /** The member's latest known term, for what is sent from now on. */
+  void setTerm(long newTerm) {
+    term = newTerm;
+  }
+
   /** Member thread only. A second watch with the same id on the same stream replaces the first. */
   void create(long watchId, WatchSpec spec, ActorRef<WatchMessage> sink) {
     long now = store.revision();
-    sink.tell(new WatchMessage.Created(watchId, now));
+    sink.tell(new WatchMessage.Created(watchId, now, term));
     long first = spec.startRevision() > 0 ? spec.startRevision() : now + 1;
     var watcher = new Watcher(watchId, spec, sink, first);
     if (catchUp(watcher)) {
@@ -58,7 +65,7 @@ final class WatchFanout implements KvWatchListener {
   /** Member thread only. */
   void cancel(long watchId, ActorRef<WatchMessage> sink) {
     if (watchers.remove(new Key(sink, watchId)) != null) {
-      sink.tell(new WatchMessage.Canceled(watchId, store.revision(), 0));
+      sink.tell(new WatchMessage.Canceled(watchId, store.revision(), 0, term));
     }
   }
 
@@ -101,7 +108,7 @@ final class WatchFanout implements KvWatchListener {
     }
     KvReplay replay = store.replay(w.next, w.spec.range());
     if (replay instanceof KvReplay.Compacted c) {
-      w.sink.tell(new WatchMessage.Canceled(w.watchId, now, c.compactRevision()));
+      w.sink.tell(new WatchMessage.Canceled(w.watchId, now, c.compactRevision(), term));
       return false;
     }
     send(w, now, ((KvReplay.Events) replay).events());
@@ -109,7 +116,7 @@ final class WatchFanout implements KvWatchListener {
     return true;
   }
 
-  private static void send(Watcher w, long revision, List<KvEvent> events) {
+  private void send(Watcher w, long revision, List<KvEvent> events) {
     List<KvEvent> selected = new ArrayList<>();
     for (KvEvent e : events) {
       if (w.spec.range().contains(e.kv().key()) && wanted(w.spec, e)) {
@@ -117,7 +124,7 @@ final class WatchFanout implements KvWatchListener {
       }
     }
     if (!selected.isEmpty()) {
-      w.sink.tell(new WatchMessage.Events(w.watchId, revision, selected));
+      w.sink.tell(new WatchMessage.Events(w.watchId, revision, selected, term));
     }
   }
 

@@ -197,7 +197,7 @@ final class RaftState {
       return;
     }
     if (pending.term() == entry.term()) {
-      pending.replyTo().tell(new ProposeReply.Committed(entry.index(), result));
+      pending.replyTo().tell(new ProposeReply.Committed(entry.index(), result, term));
     } else {
       pending.replyTo().tell(new ProposeReply.NotCommitted("overwritten by another leader's entry"));
     }

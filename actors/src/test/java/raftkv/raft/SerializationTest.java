@@ -86,7 +86,7 @@ class SerializationTest {
         new ClientRequest.Propose(bytes("del a"), proposeReplies),
         new ClientRequest.ProposeAsLeader(bytes("expire lease 7"), 3, proposeReplies),
         new ClientRequest.GetStatus(statusReplies),
-        new ProposeReply.Committed(10, bytes("ok")),
+        new ProposeReply.Committed(10, bytes("ok"), 3),
         new ProposeReply.NotCommitted("no leader known"),
         new ProposeReply.Unknown("the leader changed"),
         new Status("g0", "n1", Status.Role.LEADER, 3, "n1", 9, 9, 10, 10),

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletionStage;
+import raftkv.http.etcd.GatewayError;
 import raftkv.kv.KvReply;
 import raftkv.kv.KvRequest;
 import raftkv.kv.WatchMessage;
@@ -221,7 +222,7 @@ public final class RestRoutes extends AllDirectives {
       return error(StatusCodes.SERVICE_UNAVAILABLE, u.message()).addHeader(RawHeader.create("Retry-After", "1"));
     }
     if (reply instanceof KvReply.Done d && d.result() instanceof KvResult.Failed f) {
-      return error(HttpErrors.status(f.error().grpcCode()), f.error().message());
+      return error(StatusCodes.get(GatewayError.httpStatus(f.error().grpcCode())), f.error().message());
     }
     return error(StatusCodes.INTERNAL_SERVER_ERROR, "unexpected answer: " + reply);
   }

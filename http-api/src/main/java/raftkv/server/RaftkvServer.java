@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import raftkv.http.ClusterInfo;
+import raftkv.http.EtcdRoutes;
 import raftkv.http.KvClient;
 import raftkv.http.MemberDirectory;
 import raftkv.http.RestRoutes;
@@ -80,7 +81,9 @@ public final class RaftkvServer implements AutoCloseable {
       KvMember member = KvMember.spawn(system, GROUP, config.name(), members, journal);
       Duration timeout = akka.getDuration("raftkv.kv.request-timeout").plusSeconds(1);
       var kv = new KvClient(member.service(), system.scheduler(), timeout);
-      Route routes = new RestRoutes(kv, system).route();
+      var directory = new MemberDirectory(system, cluster, members);
+      Route routes = new EtcdRoutes(kv, directory, () -> DirectorySize.of(dataDir.path()), system).route()
+          .orElse(new RestRoutes(kv, system).route());
       List<ServerBinding> bindings = new ArrayList<>();
       for (URI url : config.listenClientUrls()) {
         ServerBinding binding = Http.get(system).newServerAt(url.getHost(), url.getPort()).bind(routes)
