@@ -3,14 +3,22 @@ package raftkv.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
 
 /** How multi-process tests start member JVMs, and the loopback ports they give them. */
 public final class TestJvm {
+  private static final int FIRST_PORT = 10_000;
+  private static final Random RANDOM = new Random();
+  private static final Set<Integer> handedOut = new HashSet<>();
+
   private TestJvm() {}
 
   /**
@@ -39,14 +47,41 @@ public final class TestJvm {
   }
 
   /**
-   * A loopback port that was free a moment ago, for a member that must be told its port before
-   * it starts (peers need each other's); a collision fails the start, never a test silently.
+   * A loopback port that was free a moment ago, for a member that must be told its port before it
+   * starts (peers need each other's). Not one the kernel picks for port 0: those come from the
+   * ephemeral range, which is also where every outgoing connection's local port comes from, so
+   * one of the many connections a cluster test opens can take it before the member binds it. So
+   * the port is drawn from below that range (where only explicit binds go), and never handed out
+   * twice by this JVM.
    */
-  public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
+  public static synchronized int freePort() {
+    int low = ephemeralLow();
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      int port = FIRST_PORT + RANDOM.nextInt(Math.max(1, low - FIRST_PORT));
+      if (handedOut.add(port) && bindable(port)) {
+        return port;
+      }
+    }
+    throw new IllegalStateException("no free loopback port below " + low);
+  }
+
+  private static boolean bindable(int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(false);
+      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+      return true;
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      return false;
+    }
+  }
+
+  /** The first port of the kernel's ephemeral range (Linux's default if it cannot be read). */
+  private static int ephemeralLow() {
+    try {
+      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+      return Integer.parseInt(range.split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      return 32_768;
     }
   }
 
