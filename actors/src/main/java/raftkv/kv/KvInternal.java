@@ -9,7 +9,7 @@ import raftkv.raft.Status;
 sealed interface KvInternal extends KvRequest {
 
   /** Where a write or read stands: what to send again, and until when. */
-  record Attempt(KvService.Operation operation, ActorRef<KvReply> replyTo, long deadlineNanos) {}
+  record Attempt(KvService.Operation operation, ActorRef<KvReply> replyTo, long startedNanos, long deadlineNanos) {}
 
   record Proposed(Attempt attempt, ProposeReply reply, Throwable failure) implements KvInternal {}
 

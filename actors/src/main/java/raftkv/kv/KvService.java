@@ -53,6 +53,7 @@ public final class KvService {
   private final ActorRef<RaftMessage> node;
   private final KvStore store;
   private final WatchFanout watches;
+  private final KvMetrics metrics;
   private final Set<ActorRef<WatchMessage>> sinks = new HashSet<>();
   /** The latest term the member told of: the header of answers that carry no term of their own. */
   private long term;
@@ -63,7 +64,8 @@ public final class KvService {
       KvSettings settings,
       ActorRef<RaftMessage> node,
       KvStore store,
-      WatchFanout watches) {
+      WatchFanout watches,
+      KvMetrics metrics) {
     this.context = context;
     this.timers = timers;
     this.settings = settings;
@@ -71,16 +73,18 @@ public final class KvService {
     this.node = node;
     this.store = store;
     this.watches = watches;
+    this.metrics = metrics;
   }
 
   /**
    * @param node    the Raft member whose state machine is {@code store}
    * @param watches registered with {@code store} as its listener
    */
-  static Behavior<KvRequest> create(KvSettings settings, ActorRef<RaftMessage> node, KvStore store, WatchFanout watches) {
+  static Behavior<KvRequest> create(
+      KvSettings settings, ActorRef<RaftMessage> node, KvStore store, WatchFanout watches, KvMetrics metrics) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       context.spawn(LeaseExpiry.create(settings, node, store), "lease-expiry");
-      return new KvService(context, timers, settings, node, store, watches).behavior();
+      return new KvService(context, timers, settings, node, store, watches, metrics).behavior();
     }));
   }
 
@@ -109,6 +113,7 @@ public final class KvService {
     if (refused.isPresent()) {
       m.replyTo().tell(new KvReply.Done(new KvResult.Failed(refused.get()), term));
     } else {
+      metrics.proposalStarted();
       send(attempt(new Proposal(KvCommandCodec.encode(validator.normalize(command))), m.replyTo()));
     }
     return Behaviors.same();
@@ -117,13 +122,14 @@ public final class KvService {
   private Behavior<KvRequest> onProposed(KvInternal.Proposed m) {
     if (m.reply() instanceof ProposeReply.Committed c) {
       learnTerm(c.term());
+      metrics.proposalCommitted(System.nanoTime() - m.attempt().startedNanos());
       m.attempt().replyTo().tell(new KvReply.Done(KvResultCodec.decode(c.result()), c.term()));
     } else if (m.reply() instanceof ProposeReply.NotCommitted) {
       retryOrGiveUp(m.attempt()); // certainly not in the log: safe to send again
     } else if (m.reply() instanceof ProposeReply.Unknown) {
-      m.attempt().replyTo().tell(new KvReply.Unavailable(LEADER_LOST));
+      fail(m.attempt(), LEADER_LOST);
     } else {
-      m.attempt().replyTo().tell(new KvReply.Unavailable(TIMED_OUT));
+      fail(m.attempt(), TIMED_OUT);
     }
     return Behaviors.same();
   }
@@ -175,7 +181,7 @@ public final class KvService {
     } else if (m.reply() instanceof ReadReply.Unavailable) {
       retryOrGiveUp(m.attempt());
     } else {
-      m.attempt().replyTo().tell(new KvReply.Unavailable(TIMED_OUT));
+      fail(m.attempt(), TIMED_OUT);
     }
     return Behaviors.same();
   }
@@ -190,7 +196,8 @@ public final class KvService {
   // ---- attempts ----
 
   private KvInternal.Attempt attempt(Operation operation, ActorRef<KvReply> replyTo) {
-    return new KvInternal.Attempt(operation, replyTo, System.nanoTime() + settings.requestTimeout().toNanos());
+    long now = System.nanoTime();
+    return new KvInternal.Attempt(operation, replyTo, now, now + settings.requestTimeout().toNanos());
   }
 
   private void send(KvInternal.Attempt a) {
@@ -209,8 +216,15 @@ public final class KvService {
     if (System.nanoTime() + settings.retryInterval().toNanos() < a.deadlineNanos()) {
       timers.startSingleTimer(a, new KvInternal.Retry(a), settings.retryInterval());
     } else {
-      a.replyTo().tell(new KvReply.Unavailable(NO_LEADER));
+      fail(a, NO_LEADER);
     }
+  }
+
+  private void fail(KvInternal.Attempt a, String message) {
+    if (a.operation() instanceof Proposal) {
+      metrics.proposalFailed();
+    }
+    a.replyTo().tell(new KvReply.Unavailable(message));
   }
 
   private Behavior<KvRequest> onRetry(KvInternal.Retry m) {

@@ -44,6 +44,11 @@ public final class KvClient {
     return ask(r -> new KvRequest.Range(request, r));
   }
 
+  /** A range that gives up after {@code within} (a health check's own deadline). */
+  public CompletionStage<KvReply> range(RangeRequest request, Duration within) {
+    return ask(r -> new KvRequest.Range(request, r), within);
+  }
+
   public CompletionStage<KvReply> leaseTimeToLive(long id) {
     return ask(r -> new KvRequest.LeaseTimeToLive(id, r));
   }
@@ -57,7 +62,11 @@ public final class KvClient {
   }
 
   private CompletionStage<KvReply> ask(Function<ActorRef<KvReply>, KvRequest> request) {
-    return AskPattern.ask(service, request::apply, timeout, scheduler)
+    return ask(request, timeout);
+  }
+
+  private CompletionStage<KvReply> ask(Function<ActorRef<KvReply>, KvRequest> request, Duration within) {
+    return AskPattern.ask(service, request::apply, within, scheduler)
         .exceptionally(failure -> new KvReply.Unavailable(TIMED_OUT));
   }
 }

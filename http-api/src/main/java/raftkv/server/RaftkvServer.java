@@ -20,10 +20,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import raftkv.http.ClusterInfo;
 import raftkv.http.EtcdRoutes;
+import raftkv.http.HealthRoutes;
+import raftkv.http.HttpMetrics;
 import raftkv.http.KvClient;
 import raftkv.http.MemberDirectory;
 import raftkv.http.RestRoutes;
 import raftkv.kv.KvMember;
+import raftkv.kv.KvReply;
+import raftkv.metrics.ServerMetrics;
 import raftkv.persistence.DataDirectory;
 import raftkv.persistence.DataDirectoryException;
 import raftkv.persistence.RaftJournal;
@@ -77,13 +81,25 @@ public final class RaftkvServer implements AutoCloseable {
     try {
       Map<String, Address> members = addresses(config);
       SeedNodes.join(system, members);
-      var journal = system.systemActorOf(RaftJournal.create(GROUP, config.name()), "journal-" + GROUP, Props.empty());
-      KvMember member = KvMember.spawn(system, GROUP, config.name(), members, journal);
+      var metrics = new ServerMetrics();
+      var journal = system.systemActorOf(
+          RaftJournal.create(GROUP, config.name(), metrics), "journal-" + GROUP, Props.empty());
+      KvMember member = KvMember.spawn(system, GROUP, config.name(), members, journal, metrics);
+      metrics.watchesFrom(member.watchCount());
       Duration timeout = akka.getDuration("raftkv.kv.request-timeout").plusSeconds(1);
       var kv = new KvClient(member.service(), system.scheduler(), timeout);
       var directory = new MemberDirectory(system, cluster, members);
-      Route routes = new EtcdRoutes(kv, directory, () -> DirectorySize.of(dataDir.path()), system).route()
-          .orElse(new RestRoutes(kv, system).route());
+      Route routes = new HttpMetrics(metrics).instrument(
+          new EtcdRoutes(kv, directory, () -> DirectorySize.of(dataDir.path()), system).route()
+              .orElse(new RestRoutes(kv, system).route())
+              .orElse(new HealthRoutes(kv, metrics).route()));
+      system.scheduler().scheduleAtFixedRate(Duration.ofSeconds(1), Duration.ofSeconds(1),
+          () -> kv.status().thenAccept(r -> {
+            if (r instanceof KvReply.MemberStatus s) {
+              metrics.observe(s.raft());
+            }
+          }),
+          system.executionContext());
       List<ServerBinding> bindings = new ArrayList<>();
       for (URI url : config.listenClientUrls()) {
         ServerBinding binding = Http.get(system).newServerAt(url.getHost(), url.getPort()).bind(routes)

@@ -78,8 +78,10 @@ public final class TestJvm {
   /** The first port of the kernel's ephemeral range (Linux's default if it cannot be read). */
   private static int ephemeralLow() {
     try {
-      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
-      return Integer.parseInt(range.split("\\s+")[0]);
+      // Not Files.readString: the JDK sizes its read by the file's size, which /proc reports wrongly.
+      try (var in = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+        return Integer.parseInt(in.readLine().trim().split("\\s+")[0]);
+      }
     } catch (IOException | RuntimeException e) {
       return 32_768;
     }

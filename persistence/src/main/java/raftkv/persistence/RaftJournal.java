@@ -71,8 +71,13 @@ public final class RaftJournal
    * raftkv.persistence.journal} from the actor system's configuration.
    */
   public static Behavior<JournalCommand> create(String group, String member) {
+    return create(group, member, JournalMetrics.NONE);
+  }
+
+  /** {@link #create(String, String)}, reporting every write's latency to {@code metrics}. */
+  public static Behavior<JournalCommand> create(String group, String member, JournalMetrics metrics) {
     String id = persistenceId(group, member);
-    return Behaviors.setup(context -> new RaftJournal(context, id));
+    return Behaviors.setup(context -> new RaftJournal(context, id, metrics));
   }
 
   private final ActorContext<JournalCommand> context;
@@ -89,9 +94,14 @@ public final class RaftJournal
   private akka.actor.typed.ActorRef<Void> compaction;
   private Compaction pendingCompaction;
 
-  private RaftJournal(ActorContext<JournalCommand> context, String persistenceId) {
+  private final JournalMetrics metrics;
+  /** When the write carrying the latest snapshot was taken, until its state file is saved. */
+  private long snapshotWriteStarted;
+
+  private RaftJournal(ActorContext<JournalCommand> context, String persistenceId, JournalMetrics metrics) {
     super(PersistenceId.ofUniqueId(persistenceId), restartBackoff(context));
     this.context = context;
+    this.metrics = metrics;
   }
 
   private static akka.actor.typed.BackoffSupervisorStrategy restartBackoff(ActorContext<?> context) {
@@ -155,11 +165,19 @@ public final class RaftJournal
     // events with a failure; those after the first reach the restarted journal, which leaves
     // them unhandled at the head of its stash, and every later command waits behind them.
     inFlight = write;
+    long started = System.nanoTime();
+    if (snapshot != null) {
+      snapshotWriteStarted = started;
+    }
+    int appended = entries.size();
     // With a snapshot, Akka saves the state to the snapshot store (shouldSnapshot) before it runs
     // these: Written comes after that save, successful or not (the event alone is durable).
     return Effect()
         .persist(event)
-        .thenRun(s -> inFlight = null)
+        .thenRun(s -> {
+          inFlight = null;
+          metrics.written(System.nanoTime() - started, appended);
+        })
         .thenReply(write.replyTo(), s -> new JournalReply.Written(write.writeId()));
   }
 
@@ -243,6 +261,7 @@ public final class RaftJournal
 
   /** The state snapshot with the latest Raft snapshot is saved: compact, one compaction at a time. */
   private void onSnapshotSaved(JournalState state, SnapshotMetadata saved) {
+    metrics.snapshotSaved(System.nanoTime() - snapshotWriteStarted);
     Compaction next = new Compaction(saved.sequenceNr(), saved.timestamp(), state.snapshotIndex());
     if (compaction != null) {
       // It deletes less than this one will; this one starts when it is done.

@@ -77,6 +77,16 @@ class ClusterEndToEndTest {
     var v3 = cluster.post(cluster.names().get(1), "/v3/kv/range",
         "{\"key\":\"" + b64("by-") + "\",\"range_end\":\"" + b64("by.") + "\",\"serializable\":false}");
     assertEquals(3, json(v3.body()).get("count").asLong(), v3.toString());
+
+    for (String member : cluster.names()) {
+      var health = cluster.get(member, "/health");
+      assertEquals(200, health.status(), health.toString());
+      assertEquals("{\"health\":\"true\"}", health.body());
+      String metrics = cluster.get(member, "/metrics").body();
+      assertTrue(metrics.contains("raftkv_server_has_leader 1.0"), metrics);
+      assertTrue(metrics.contains("raftkv_server_proposals_committed_total 1.0"), metrics);
+      assertTrue(metrics.contains("raftkv_http_requests_total{code=\"200\",endpoint=\"/kv\"}"), metrics);
+    }
   }
 
   @Test
@@ -174,6 +184,11 @@ class ClusterEndToEndTest {
     var serializable = cluster.get(last, "/kv/k?consistency=serializable");
     assertEquals(200, serializable.status(), serializable.toString());
     assertEquals("before", serializable.body());
+    var health = cluster.get(last, "/health");
+    assertEquals(503, health.status(), health.toString());
+    assertTrue(health.body().startsWith("{\"health\":\"false\""), health.toString());
+    assertEquals(200, cluster.get(last, "/livez").status(), "a local read still works");
+    assertEquals(503, cluster.get(last, "/readyz").status());
 
     // The quorum back: the members recover their logs and the write goes through.
     cluster.member(names.get(0)).start();
