@@ -89,6 +89,12 @@ public final class ServerMetrics implements KvMetrics, JournalMetrics {
       .name("raftkv_server_applied_index")
       .help("The highest log index this member has applied to its store.")
       .register(registry);
+  private final Histogram peerRoundTrip = Histogram.builder()
+      .name("raftkv_network_peer_round_trip_time_seconds")
+      .help("Round-trip time of a ping to each other member's actor system, every 5 s.")
+      .unit(Unit.SECONDS).classicOnly().classicUpperBounds(DISK_SECONDS)
+      .labelNames("To")
+      .register(registry);
   private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
   private String lastLeader;
   private long lastTerm;
@@ -129,6 +135,10 @@ public final class ServerMetrics implements KvMetrics, JournalMetrics {
   @Override
   public void snapshotSaved(long nanos) {
     snapshotSeconds.observe(nanos / 1e9);
+  }
+
+  public void peerRoundTrip(String peer, long nanos) {
+    peerRoundTrip.labelValues(peer).observe(nanos / 1e9);
   }
 
   /** One HTTP answer; {@code endpoint} is a path template (never a key, to keep labels few). */

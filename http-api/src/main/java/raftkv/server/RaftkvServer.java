@@ -27,6 +27,7 @@ import raftkv.http.MemberDirectory;
 import raftkv.http.RestRoutes;
 import raftkv.kv.KvMember;
 import raftkv.kv.KvReply;
+import raftkv.metrics.PeerRoundTrip;
 import raftkv.metrics.ServerMetrics;
 import raftkv.persistence.DataDirectory;
 import raftkv.persistence.DataDirectoryException;
@@ -86,6 +87,7 @@ public final class RaftkvServer implements AutoCloseable {
           RaftJournal.create(GROUP, config.name(), metrics), "journal-" + GROUP, Props.empty());
       KvMember member = KvMember.spawn(system, GROUP, config.name(), members, journal, metrics);
       metrics.watchesFrom(member.watchCount());
+      PeerRoundTrip.start(system, config.name(), members, metrics);
       Duration timeout = akka.getDuration("raftkv.kv.request-timeout").plusSeconds(1);
       var kv = new KvClient(member.service(), system.scheduler(), timeout);
       var directory = new MemberDirectory(system, cluster, members);

@@ -87,6 +87,10 @@ class ClusterEndToEndTest {
       assertTrue(metrics.contains("raftkv_server_proposals_committed_total 1.0"), metrics);
       assertTrue(metrics.contains("raftkv_http_requests_total{code=\"200\",endpoint=\"/kv\"}"), metrics);
     }
+    String other = cluster.names().get(1);
+    awaitTrue(() -> cluster.get(cluster.names().get(0), "/metrics").body()
+            .contains("raftkv_network_peer_round_trip_time_seconds_count{To=\"" + other + "\"}"),
+        "a round-trip time to " + other);
   }
 
   @Test
