@@ -5,9 +5,12 @@ import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.model.headers.Allow;
 import akka.http.javadsl.model.headers.RawHeader;
 import akka.http.javadsl.server.AllDirectives;
+import akka.http.javadsl.server.MethodRejection;
 import akka.http.javadsl.server.PathMatchers;
+import akka.http.javadsl.server.RejectionHandler;
 import akka.http.javadsl.server.Route;
 import akka.http.javadsl.unmarshalling.Unmarshaller;
 import java.util.List;
@@ -54,7 +57,31 @@ public final class EtcdRoutes extends AllDirectives {
   }
 
   public Route route() {
-    return pathPrefix(PathMatchers.segment("v3").orElse(PathMatchers.segment("v3beta")), () -> concat(
+    // A path matcher matches a prefix of the path, not a whole segment: "v3" would take the start
+    // of "/v3beta/..." and leave "beta/..." unmatched, so each prefix is an alternative of its own.
+    return concat(
+        pathPrefix("v3beta", () -> handleRejections(muxErrors, this::endpoints)),
+        pathPrefix("v3", () -> handleRejections(muxErrors, this::endpoints)));
+  }
+
+  /**
+   * What etcd's gateway mux answers a request under {@code /v3/} that no endpoint takes, as plain
+   * text: "Not Found" (404) for an unknown path, "Method Not Allowed" (405) for a method other than
+   * POST on an endpoint (with the {@code Allow} header HTTP asks for, which etcd leaves out).
+   */
+  private final RejectionHandler muxErrors = RejectionHandler.newBuilder()
+      .handleAll(MethodRejection.class, rejections -> complete(HttpResponse.create()
+          .withStatus(StatusCodes.METHOD_NOT_ALLOWED)
+          .addHeader(Allow.create(rejections.stream().map(MethodRejection::supported).distinct()
+              .toArray(akka.http.javadsl.model.HttpMethod[]::new)))
+          .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, "Method Not Allowed\n"))))
+      .handleNotFound(complete(HttpResponse.create()
+          .withStatus(StatusCodes.NOT_FOUND)
+          .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, "Not Found\n"))))
+      .build();
+
+  private Route endpoints() {
+    return concat(
         unary("kv/put", GatewayRequests::put, this::write),
         unary("kv/range", GatewayRequests::range, r -> kv.range(r).thenApply(this::answer)),
         unary("kv/deleterange", GatewayRequests::deleteRange, this::write),
@@ -69,7 +96,7 @@ public final class EtcdRoutes extends AllDirectives {
         unary("kv/lease/leases", GatewayRequests::leaseLeases, l -> kv.leases().thenApply(this::leases)),
         unary("maintenance/status", GatewayRequests::status, s -> kv.status().thenApply(this::status)),
         unary("cluster/member/list", GatewayRequests::memberList, l -> CompletableFuture.completedFuture(memberList())),
-        streams.route()));
+        streams.route());
   }
 
   /** A POST to {@code path} whose body {@code parser} reads and {@code handler} answers. */

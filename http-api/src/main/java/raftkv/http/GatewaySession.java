@@ -23,8 +23,8 @@ import raftkv.http.etcd.GatewayStream;
  * and writes what the handler emits to the response stream, one JSON message per line. As etcd's
  * gateway, it answers only once the first message has arrived: a first message that cannot be
  * read is a plain error answer; from then on the answer is the stream, and it lasts until the
- * client goes away, also after the request body has ended. The session stops when the response
- * stream ends, and its handler with it.
+ * client goes away, also after the request body has ended (unless the handler ends it, as a
+ * keepalive stream does). The session stops when the response stream ends, and its handler with it.
  */
 final class GatewaySession {
   sealed interface Message {}
@@ -38,9 +38,19 @@ final class GatewaySession {
   /** One message for the client; {@code null} is nothing to send. */
   record Emit(String json) implements Message {}
 
+  /** Ends the response stream (after what was emitted before). */
+  enum EndStream implements Message { INSTANCE }
+
   /** What a session does with each request message, on the session's actor. */
   interface Handler<T> {
     void onRequest(T request, Outlet outlet);
+
+    /**
+     * No more requests will come: the request body ended, or a message after the first could not
+     * be read. The answer stream goes on until the handler sends {@link EndStream}, or the client
+     * goes away.
+     */
+    default void onInputClosed(Outlet outlet) {}
   }
 
   /** Where a handler's answers go. */
@@ -60,6 +70,7 @@ final class GatewaySession {
   private final ActorRef<ByteString> out;
   private final Source<ByteString, ?> outSource;
   private final CompletableFuture<HttpResponse> response;
+  private boolean inputClosed;
 
   private GatewaySession(
       ActorContext<Message> context,
@@ -114,6 +125,10 @@ final class GatewaySession {
           send(e.json());
           return Behaviors.same();
         })
+        .onMessageEquals(EndStream.INSTANCE, () -> {
+          out.tell(END);
+          return Behaviors.same();
+        })
         .onSignal(Terminated.class, t -> Behaviors.stopped())
         .build();
   }
@@ -136,6 +151,10 @@ final class GatewaySession {
       response.complete(HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, outSource)));
     }
     messages.forEach(m -> handler.onRequest(m, outlet));
+    if (requests.inputClosed() && !inputClosed) {
+      inputClosed = true;
+      handler.onInputClosed(outlet);
+    }
     return Behaviors.same();
   }
 

@@ -8,8 +8,8 @@ import java.util.Set;
 
 /**
  * Request sequences for the etcd JSON gateway, as data: each step a path and a body. Replayed
- * against the real etcd and against anything that claims to answer like it (the codec's stand-in
- * here, the raftkv server in the end-to-end suites), the answers must be equal once
+ * against the real etcd and against the raftkv server ({@code raftkv.server.e2e.EtcdConformanceTest}),
+ * the answers must be equal once
  * {@link JsonMask} has masked the ids ({@link Step#mask}). Meant to run in the order of
  * {@link #all()} on one fresh server: revisions accumulate across sequences, lease ids are
  * explicit, every sequence has its own key prefix, and compaction comes last.
@@ -35,12 +35,12 @@ public final class EtcdSequences {
   // ---- building bodies ----
 
   /** base64 of the UTF-8 bytes, as a JSON string. */
-  static String b(String text) {
+  public static String b(String text) {
     return "\"" + Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)) + "\"";
   }
 
   /** A JSON object from name/value pairs; values are JSON texts already. */
-  static String o(String... pairs) {
+  public static String o(String... pairs) {
     var out = new StringBuilder("{");
     for (int i = 0; i < pairs.length; i += 2) {
       if (i > 0) {
@@ -51,11 +51,11 @@ public final class EtcdSequences {
     return out.append('}').toString();
   }
 
-  static String a(String... items) {
+  public static String a(String... items) {
     return "[" + String.join(",", items) + "]";
   }
 
-  static Step step(String path, String body, String... mask) {
+  public static Step step(String path, String body, String... mask) {
     return new Step(path, body, Set.of(mask));
   }
 
