@@ -32,6 +32,11 @@ public final class MemberProcess {
   private static final int TAIL_LINES = 15;
   private static final List<Process> everyProcess = new ArrayList<>();
 
+  static {
+    // A test that fails before its cleanup, or a test JVM that exits, must not leave members running.
+    Runtime.getRuntime().addShutdownHook(new Thread(MemberProcess::destroyAll, "member-process-cleanup"));
+  }
+
   public final String id;
   public final Path home;
   private final Path stdoutLog;

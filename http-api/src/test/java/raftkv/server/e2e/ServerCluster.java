@@ -57,11 +57,16 @@ public final class ServerCluster implements AutoCloseable {
 
   /** Starts every member and waits until each serves clients. */
   public ServerCluster start() throws InterruptedException {
-    members.values().forEach(MemberProcess::start);
-    for (MemberProcess m : members.values()) {
-      m.awaitReady(READY_TIMEOUT);
+    try {
+      members.values().forEach(MemberProcess::start);
+      for (MemberProcess m : members.values()) {
+        m.awaitReady(READY_TIMEOUT);
+      }
+      return this;
+    } catch (RuntimeException | Error | InterruptedException e) {
+      close(); // the caller never gets the cluster to close
+      throw e;
     }
-    return this;
   }
 
   public List<String> names() {
