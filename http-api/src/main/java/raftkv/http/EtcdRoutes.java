@@ -60,8 +60,8 @@ public final class EtcdRoutes extends AllDirectives {
     // A path matcher matches a prefix of the path, not a whole segment: "v3" would take the start
     // of "/v3beta/..." and leave "beta/..." unmatched, so each prefix is an alternative of its own.
     return concat(
-        pathPrefix("v3beta", () -> handleRejections(muxErrors, this::endpoints)),
-        pathPrefix("v3", () -> handleRejections(muxErrors, this::endpoints)));
+        pathPrefix("v3beta", () -> handleRejections(sealed, this::endpoints)),
+        pathPrefix("v3", () -> handleRejections(sealed, this::endpoints)));
   }
 
   /**
@@ -79,6 +79,13 @@ public final class EtcdRoutes extends AllDirectives {
           .withStatus(StatusCodes.NOT_FOUND)
           .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, "Not Found\n"))))
       .build();
+
+  /**
+   * Everything under {@code /v3/} is answered here, whatever else the server serves: a request
+   * that no endpoint takes (a body too large, say) must not fall through to other routes, whose
+   * rejections would decide the answer.
+   */
+  private final RejectionHandler sealed = muxErrors.withFallback(RejectionHandler.defaultHandler());
 
   private Route endpoints() {
     return concat(

@@ -33,13 +33,15 @@ public final class HealthRoutes extends AllDirectives {
   }
 
   public Route route() {
-    return get(() -> concat(
-        path("health", () -> onSuccess(check(false), problem -> complete(problem == null
+    // The method inside the path: a GET directive around them all would reject every other
+    // request of the server with "method not allowed", ahead of its real reason.
+    return concat(
+        path("health", () -> get(() -> onSuccess(check(false), problem -> complete(problem == null
             ? json(StatusCodes.OK, "{\"health\":\"true\"}")
-            : json(StatusCodes.SERVICE_UNAVAILABLE, "{\"health\":\"false\",\"reason\":\"" + problem + "\"}")))),
-        path("livez", () -> onSuccess(check(true), problem -> complete(text(problem)))),
-        path("readyz", () -> onSuccess(check(false), problem -> complete(text(problem)))),
-        path("metrics", () -> onSuccess(kv.status(), reply -> {
+            : json(StatusCodes.SERVICE_UNAVAILABLE, "{\"health\":\"false\",\"reason\":\"" + problem + "\"}"))))),
+        path("livez", () -> get(() -> onSuccess(check(true), problem -> complete(text(problem))))),
+        path("readyz", () -> get(() -> onSuccess(check(false), problem -> complete(text(problem))))),
+        path("metrics", () -> get(() -> onSuccess(kv.status(), reply -> {
           if (reply instanceof KvReply.MemberStatus s) {
             metrics.observe(s.raft());
           }

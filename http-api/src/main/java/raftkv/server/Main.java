@@ -2,6 +2,7 @@ package raftkv.server;
 
 import com.typesafe.config.ConfigFactory;
 import java.io.PrintStream;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import raftkv.persistence.DataDirectoryException;
@@ -26,6 +27,9 @@ public final class Main {
 
   /** Starts the member and waits until it stops; returns the exit code. */
   static int run(PrintStream out, String... args) {
+    if (args.length > 0 && args[0].equals("local")) {
+      return LocalCluster.run(out, Arrays.copyOfRange(args, 1, args.length));
+    }
     ServerConfig config;
     try {
       config = ServerFlags.parse(args, System.getenv());

@@ -17,6 +17,7 @@ import java.util.Map;
 final class ServerFlags {
   static final String USAGE = """
       usage: raftkv [flags]          (each flag also as RAFTKV_<FLAG>, e.g. RAFTKV_NAME=n1)
+             raftkv local --help      (a cluster of several members on this machine, to try things)
         --name NAME                          member name (default: default)
         --data-dir DIR                       where the member keeps its log (default: ./<name>.raftkv)
         --listen-client-urls URLS            where clients connect (default: http://127.0.0.1:2379)
