@@ -6,11 +6,13 @@ import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.HttpEntity;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.RawHeader;
 import akka.http.javadsl.model.sse.ServerSentEvent;
 import akka.http.javadsl.server.AllDirectives;
+import akka.http.javadsl.server.RejectionHandler;
 import akka.http.javadsl.server.Route;
 import akka.http.javadsl.unmarshalling.Unmarshaller;
 import akka.stream.OverflowStrategy;
@@ -57,7 +59,7 @@ public final class RestRoutes extends AllDirectives {
   }
 
   public Route route() {
-    return pathPrefix("kv", () -> extractUnmatchedPath(rest -> {
+    return pathPrefix("kv", () -> handleRejections(JSON_REJECTIONS, () -> extractUnmatchedPath(rest -> {
       byte[] key;
       try {
         key = KeyPath.decode(rest.startsWith("/") ? rest.substring(1) : rest);
@@ -66,11 +68,41 @@ public final class RestRoutes extends AllDirectives {
       }
       return parameterOptional("prefix", p -> concat(
           get(() -> parameterOptional("consistency", c -> parameterOptional("watch", w ->
-              parameterOptional("start_revision", s -> read(Bytes.of(key), isTrue(p), c, isTrue(w), s))))),
-          put(() -> parameterOptional("lease", lease ->
-              entity(Unmarshaller.entityToByteString(), body -> write(Bytes.of(key), body, lease)))),
-          delete(() -> onSuccess(remove(Bytes.of(key), isTrue(p)), response -> complete(response)))));
-    }));
+              parameterOptional("start_revision", s -> optionalHeaderValueByName("Last-Event-ID", last ->
+                  read(Bytes.of(key), isTrue(p), c, isTrue(w), s.or(() -> resumeAfter(last)))))))),
+          put(() -> key.length == 0
+              ? complete(error(StatusCodes.BAD_REQUEST, "no key: use PUT /kv/<key>"))
+              : parameterOptional("lease", lease ->
+                  entity(Unmarshaller.entityToByteString(), body -> write(Bytes.of(key), body, lease)))),
+          delete(() -> key.length == 0 && !isTrue(p)
+              ? complete(error(StatusCodes.BAD_REQUEST, "no key: use /kv/<key>, or /kv/?prefix=true for every key"))
+              : onSuccess(remove(Bytes.of(key), isTrue(p)), response -> complete(response)))));
+    })));
+  }
+
+  /**
+   * Akka's own rejections (405 for POST, 400 for a malformed query, ...) as this API's JSON
+   * error, with Akka's message, instead of a text/plain body.
+   */
+  private static final RejectionHandler JSON_REJECTIONS = RejectionHandler.defaultHandler()
+      .mapRejectionResponse(response -> response.entity() instanceof HttpEntity.Strict strict
+          && !strict.getContentType().equals(ContentTypes.APPLICATION_JSON)
+          ? response.withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON,
+              JSON.createObjectNode().put("error", strict.getData().utf8String()).toString() + "\n"))
+          : response);
+
+  /**
+   * An EventSource that reconnects sends the id of the last event it got (its revision) as
+   * {@code Last-Event-ID}: the watch goes on from the revision after it, so nothing is missed.
+   */
+  private static Optional<String> resumeAfter(Optional<String> lastEventId) {
+    return lastEventId.map(String::trim).flatMap(id -> {
+      try {
+        return Optional.of(Long.toString(Math.addExact(Long.parseLong(id), 1)));
+      } catch (NumberFormatException | ArithmeticException e) {
+        return Optional.of(id); // reported as a bad start_revision
+      }
+    });
   }
 
   private static boolean isTrue(Optional<String> flag) {
@@ -163,14 +195,17 @@ public final class RestRoutes extends AllDirectives {
     try {
       startRevision = start.map(Long::parseLong).orElse(0L);
     } catch (NumberFormatException e) {
-      return complete(error(StatusCodes.BAD_REQUEST, "start_revision must be a number"));
+      return complete(error(StatusCodes.BAD_REQUEST, "start_revision (or Last-Event-ID) must be a number"));
     }
+    // The stream ends after the Canceled message, not at it: an ActorSource's completion matcher
+    // drops the message it matches, and the client must see why its watch ended (compaction).
     var pair = ActorSource.<WatchMessage>actorRef(
-            m -> m instanceof WatchMessage.Canceled, m -> Optional.empty(), WATCH_BUFFER, OverflowStrategy.fail())
+            m -> false, m -> Optional.empty(), WATCH_BUFFER, OverflowStrategy.fail())
         .preMaterialize(system);
     ActorRef<WatchMessage> sink = pair.first();
     kv.service().tell(new KvRequest.WatchCreate(0, new WatchSpec(range, startRevision, false, false, false), sink));
     Source<ServerSentEvent, NotUsed> events = pair.second()
+        .takeWhile(m -> !(m instanceof WatchMessage.Canceled), true)
         .mapConcat(RestRoutes::toEvents)
         .keepAlive(Duration.ofSeconds(15), ServerSentEvent::heartbeat);
     return completeOK(events, EventStreamMarshalling.toEventStream());
