@@ -78,7 +78,12 @@ public final class TestJvm {
   /** The first port of the kernel's ephemeral range (Linux's default if it cannot be read). */
   private static int ephemeralLow() {
     try {
-      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+      // Through a stream: procfs reports a size of 0, and on JDK 17.0.15 Files.readString and
+      // readAllBytes of this file return only its first byte ("3"), which made every port "taken".
+      String range;
+      try (var in = Files.newInputStream(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+        range = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+      }
       return Integer.parseInt(range.split("\\s+")[0]);
     } catch (IOException | RuntimeException e) {
       return 32_768;

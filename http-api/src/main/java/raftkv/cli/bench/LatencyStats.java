@@ -106,8 +106,9 @@ public final class LatencyStats {
     }
     long min = h.getMinValue();
     long max = h.getMaxValue();
-    double ratio = max > min ? Math.pow((double) max / min, 1.0 / n) : 1;
-    int buckets = max > min ? n : 1;
+    boolean spread = max > h.highestEquivalentValue(min); // else: one value, within the histogram's precision
+    double ratio = spread ? Math.pow((double) max / min, 1.0 / n) : 1;
+    int buckets = spread ? n : 1;
     long[] counts = new long[buckets];
     double[] upper = new double[buckets];
     for (int i = 0; i < buckets; i++) {
