@@ -41,12 +41,23 @@ public abstract class BenchCommand extends CtlCommand {
     ClosedLoop loop = new ClosedLoop(endpoints, bench.clients(), bench.conns(), global.dialTimeout(), global.commandTimeout());
     double seconds;
     try {
+      if (!bench.warmup().isZero()) {
+        LatencyStats discarded = new LatencyStats(ops());
+        loop.run(workload, new ClosedLoop.Budget(0, bench.warmup()), discarded, Progress.none());
+        if (discarded.succeeded() == 0) {
+          err().println("warning: no request succeeded during the warm-up (" + discarded.errors() + ")");
+        }
+      }
       seconds = loop.run(workload, budget, stats, Progress.forTerminal(err(), global.ownStderr()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CtlException("interrupted");
     }
-    var result = new BenchmarkResult(name(), endpoints, bench.clients(), bench.conns(), seconds, stats, facts());
+    Map<String, Object> facts = facts();
+    if (!bench.warmup().isZero()) {
+      facts.put("warmupSeconds", bench.warmup().toMillis() / 1000.0);
+    }
+    var result = new BenchmarkResult(name(), endpoints, bench.clients(), bench.conns(), seconds, stats, facts);
     result.print(global.writeOut(), out());
     return stats.succeeded() == 0 ? 1 : 0;
   }

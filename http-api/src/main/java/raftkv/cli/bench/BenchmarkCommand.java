@@ -36,6 +36,10 @@ public final class BenchmarkCommand implements Runnable {
       description = "run for this long instead of --total requests (e.g. 20s)")
   Duration duration;
 
+  @Option(names = "--warmup", paramLabel = "DURATION", converter = Durations.Converter.class, scope = ScopeType.INHERIT,
+      description = "run the same load this long first, unmeasured (lets a JVM server compile its hot paths; default: none)")
+  Duration warmup;
+
   @Option(names = "--target-leader", scope = ScopeType.INHERIT,
       description = "send every request to the leader (found with /v3/maintenance/status), not to --endpoints")
   boolean targetLeader;
@@ -46,6 +50,10 @@ public final class BenchmarkCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "benchmark needs a benchmark to run (try --help)");
+  }
+
+  Duration warmup() {
+    return warmup == null ? Duration.ZERO : warmup;
   }
 
   int clients() {
