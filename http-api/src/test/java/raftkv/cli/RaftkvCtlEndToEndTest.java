@@ -117,6 +117,22 @@ class RaftkvCtlEndToEndTest {
   }
 
   @Test
+  void benchmarkMixedAndWatchLatency() throws Exception {
+    JsonNode mixed = GatewayClient.JSON.readTree(ctl("benchmark", "mixed", "--read-ratio", "0.5", "--clients", "2",
+        "--key-space-size", "10", "--total", "40", "--consistency", "s", "-w", "json").out());
+    assertEquals(40, mixed.get("requests").asLong(), mixed.toString());
+    assertEquals(40, mixed.at("/byOp/range/requests").asLong() + mixed.at("/byOp/put/requests").asLong(), mixed.toString());
+
+    JsonNode watch = GatewayClient.JSON.readTree(ctl("benchmark", "watch-latency", "--streams", "2", "--watchers-per-stream", "2",
+        "--put-rate", "100", "--total", "10", "-w", "json").out());
+    assertEquals("event", watch.get("headline").asText());
+    assertEquals(40, watch.get("requests").asLong(), watch.toString()); // 10 puts seen by 4 watchers
+    assertEquals(0, watch.get("errors").asLong(), watch.toString());
+    assertEquals(10, watch.at("/byOp/put/requests").asLong(), watch.toString());
+    assertEquals(40, watch.at("/byOp/put-to-event/requests").asLong(), watch.toString());
+  }
+
+  @Test
   void benchmarkErrorsAreCountedByKind() throws Exception {
     // values over the gateway's 1.5 MiB request limit: refused with etcd's error, counted, none succeeds
     Captured c = Captured.run("--endpoints", endpoint, "benchmark", "put", "--val-size", "1600000", "--total", "2", "-w", "json");

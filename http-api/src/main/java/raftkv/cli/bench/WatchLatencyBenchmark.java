@@ -125,7 +125,7 @@ public final class WatchLatencyBenchmark extends CtlCommand {
           stats.error(e.getClass().getSimpleName(), e.toString());
         }
       }
-      long expected = (long) stats.byOp().get("put").getTotalCount() * watchers;
+      long expected = stats.byOp().get("put").getTotalCount() * watchers;
       long waitUntil = System.nanoTime() + global.commandTimeout().toNanos();
       while (events.get() < expected && System.nanoTime() < waitUntil) {
         TimeUnit.MILLISECONDS.sleep(10);
