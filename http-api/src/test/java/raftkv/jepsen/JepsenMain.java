@@ -72,6 +72,8 @@ public final class JepsenMain {
       out = Path.of("jepsen-runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-seed" + seed);
     }
     Files.createDirectories(out);
+    // Ctrl-C: no member JVM may outlive the run (the namespaces have a hook of their own).
+    Runtime.getRuntime().addShutdownHook(new Thread(raftkv.testing.MemberProcess::destroyAll, "raftkv-jepsen-members"));
     System.out.println("raftkv-jepsen: seed " + seed + ", " + members + " members, faults " + JepsenRun.faultNames(faults)
         + ", " + time + " s, " + (namespaces ? "network namespaces" : "loopback") + "; output in " + out.toAbsolutePath());
     var config = new JepsenRun.Config(members, workers, keys, faults, false, Duration.ofSeconds(time),

@@ -85,7 +85,8 @@ final class JepsenRun {
         throw new IllegalArgumentException("partitions need network namespaces");
       }
       cluster.start();
-      cluster.awaitLeader(Duration.ofSeconds(60));
+      // The watch starts on the leader: the faults that hit the leader then also break its stream.
+      int leader = cluster.awaitLeader(Duration.ofSeconds(60));
       GatewayClient client = new GatewayClient(cluster, config.clientTimeout());
       History history = new History();
       String prefix = "jepsen-" + config.seed() + "/";
@@ -99,7 +100,7 @@ final class JepsenRun {
       int events;
       int reconnects;
       List<String> watchProblems;
-      try (WatchChecker watch = new WatchChecker(cluster, client, prefix, startRevision, config.seed())) {
+      try (WatchChecker watch = new WatchChecker(cluster, client, prefix, startRevision, leader, config.seed())) {
         Duration limit = config.each() ? config.duration().plus(Duration.ofMinutes(5)) : config.duration();
         workload.start(config.workers(), limit, Integer.MAX_VALUE);
         try {

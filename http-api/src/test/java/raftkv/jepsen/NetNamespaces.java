@@ -1,13 +1,20 @@
 package raftkv.jepsen;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Every member in a Linux network namespace of its own, on a private subnet, so that links
@@ -25,8 +32,9 @@ import java.util.concurrent.TimeUnit;
  * root namespace, the bridge's connected route carries the subnet, and the unreachable route (a
  * higher metric, so only used when the connected route is gone, e.g. the bridge was deleted)
  * makes sure no packet for the subnet is ever sent anywhere else. Everything is named with the
- * prefix {@code rkvj}; {@link #create} first removes what a crashed earlier run left behind, and
- * {@link #close} (also run by a shutdown hook) removes everything.
+ * prefix {@code rkvj}; {@link #create} takes a lock file (one run per machine at a time), removes
+ * what a crashed earlier run left behind, and {@link #close} (also run by a shutdown hook)
+ * removes everything.
  */
 final class NetNamespaces implements Network {
   static final String PREFIX = "rkvj";
@@ -41,6 +49,36 @@ final class NetNamespaces implements Network {
   private final Set<String> cuts = new LinkedHashSet<>();
   private final Thread hook = new Thread(NetNamespaces::removeAll, "rkvj-netns-cleanup");
   private boolean closed;
+  private FileLock lock;
+
+  static final Path LOCK_FILE = Path.of(System.getProperty("java.io.tmpdir"), "raftkv-jepsen-netns.lock");
+  static final Duration LOCK_WAIT = Duration.ofMinutes(3);
+
+  private static FileLock lock() {
+    long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
+    try {
+      FileChannel channel = FileChannel.open(LOCK_FILE, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      for (int attempt = 0; ; attempt++) {
+        FileLock l;
+        try {
+          l = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+          l = null; // this JVM holds it: another run here has not closed yet
+        }
+        if (l != null) {
+          return l;
+        }
+        if (System.nanoTime() > deadline) {
+          channel.close();
+          throw new IllegalStateException("another run holds " + LOCK_FILE + " (the namespaces " + PREFIX
+              + "-*) for more than " + LOCK_WAIT.toMinutes() + " min");
+        }
+        LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot lock " + LOCK_FILE + ": " + e.getMessage(), e);
+    }
+  }
 
   private NetNamespaces(int size) {
     this.size = size;
@@ -53,14 +91,14 @@ final class NetNamespaces implements Network {
       if (!id.out.trim().equals("0")) {
         return Optional.of("network namespaces need root; running as uid " + id.out.trim());
       }
-      removeAll();
-      Cmd probe = run("ip", "netns", "add", PREFIX + "-probe");
-      run("ip", "netns", "del", PREFIX + "-probe");
+      long pid = ProcessHandle.current().pid() % 100_000;
+      Cmd probe = run("ip", "netns", "add", PREFIX + "-probe" + pid);
+      run("ip", "netns", "del", PREFIX + "-probe" + pid);
       if (probe.status != 0) {
         return Optional.of("`ip netns add` failed: " + probe.out.trim());
       }
-      Cmd bridge = run("ip", "link", "add", PREFIX + "probe", "type", "bridge");
-      run("ip", "link", "del", PREFIX + "probe");
+      Cmd bridge = run("ip", "link", "add", PREFIX + "prb" + pid, "type", "bridge");
+      run("ip", "link", "del", PREFIX + "prb" + pid);
       if (bridge.status != 0) {
         return Optional.of("cannot create a bridge: " + bridge.out.trim());
       }
@@ -70,12 +108,19 @@ final class NetNamespaces implements Network {
     }
   }
 
+  /**
+   * Sets up {@code size} members' namespaces. The names are fixed, so runs on one machine take
+   * turns: this waits (up to {@link #LOCK_WAIT}) for an exclusive lock on {@link #LOCK_FILE}, held
+   * until {@link #close}; what is left of our names after that can only be a crashed run's.
+   */
   static synchronized NetNamespaces create(int size) {
     if (size > 200) {
       throw new IllegalArgumentException("at most 200 members");
     }
+    FileLock lock = lock();
     removeAll();
     NetNamespaces net = new NetNamespaces(size);
+    net.lock = lock;
     Runtime.getRuntime().addShutdownHook(net.hook);
     try {
       // The fallback first: from here on, no packet for the subnet can leave the machine.
@@ -162,6 +207,11 @@ final class NetNamespaces implements Network {
     }
     closed = true;
     removeAll();
+    try {
+      lock.channel().close(); // releases the lock
+    } catch (IOException e) {
+      // the lock goes with the JVM anyway
+    }
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException e) {

@@ -41,8 +41,11 @@ final class WatchChecker implements AutoCloseable {
   private int reconnects;
   private final Thread thread;
 
-  /** Opens from {@code startRevision + 1}. */
-  WatchChecker(JepsenCluster cluster, GatewayClient client, String prefix, long startRevision, long seed) {
+  private final int firstMember;
+
+  /** Opens on {@code firstMember} from {@code startRevision + 1}. */
+  WatchChecker(JepsenCluster cluster, GatewayClient client, String prefix, long startRevision, int firstMember, long seed) {
+    this.firstMember = firstMember;
     this.cluster = cluster;
     this.client = client;
     this.prefix = prefix;
@@ -55,7 +58,7 @@ final class WatchChecker implements AutoCloseable {
   }
 
   private void run() {
-    int member = random.nextInt(cluster.size());
+    int member = firstMember;
     for (int stream = 0; stream < 100_000 && !stop; stream++) {
       watchOnce(member);
       if (!stop) {
