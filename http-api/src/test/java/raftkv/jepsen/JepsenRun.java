@@ -58,10 +58,21 @@ final class JepsenRun {
       s.append(String.format("%-10s %8d %8d %8d %8d   (cas matched: %d; a read without an answer is unknown and left out)%n",
           "all", history.ops().size(), count(null, Op.Outcome.OK), count(null, Op.Outcome.FAILED),
           count(null, Op.Outcome.UNKNOWN), casMatched));
-      s.append("faults injected:\n");
+      s.append(String.format("%-17s %5s %18s   %s%n", "faults injected", "count", "ops ok/fail/unkn", "what"));
       for (Nemesis.Fault f : Nemesis.Fault.values()) {
         if (faults.containsKey(f) || config.faults().contains(f)) {
-          s.append(String.format("  %-15s %4d   %s%n", f.name().toLowerCase(), faults.getOrDefault(f, 0), f.description));
+          long[] during = new long[3];
+          for (Nemesis.Period p : periods) {
+            if (p.fault() == f) {
+              for (Op o : history.ops()) {
+                if (o.invokedAt() >= p.start() && o.invokedAt() <= p.end()) {
+                  during[o.outcome().ordinal()]++;
+                }
+              }
+            }
+          }
+          s.append(String.format("  %-15s %5d %18s   %s%n", f.name().toLowerCase(), faults.getOrDefault(f, 0),
+              during[0] + "/" + during[1] + "/" + during[2], f.description));
         }
       }
       s.append(String.format("watch: %d events up to revision %d, %d reconnects%n", watchEvents, finalRevision,

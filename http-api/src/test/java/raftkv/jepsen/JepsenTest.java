@@ -105,6 +105,8 @@ class JepsenTest {
       System.out.println("stale serializable read: " + verdict);
       assertEquals(LinearizabilityChecker.Verdict.NOT_LINEARIZABLE, verdict.verdict(), verdict.toString());
       assertTrue(verdict.counterexample().contains(staleRead), verdict.toString());
+      assertTrue(verdict.counterexample().stream().anyMatch(op -> op.kind() == Op.Kind.WRITE && op.value().equals("v2")
+          && op.outcome() == Op.Outcome.OK), "the counterexample shows the write the read missed: " + verdict);
       assertTrue(LinearizabilityChecker.check(withoutIt, Duration.ofSeconds(10)).linearizable(),
           "the history without the stale read is linearizable");
       net.healAll();
