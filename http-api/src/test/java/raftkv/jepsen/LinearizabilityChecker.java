@@ -82,20 +82,50 @@ public final class LinearizabilityChecker {
 
   /**
    * Drops operations one at a time as long as what is left still fails: every operation of the
-   * result is needed for the violation (a 1-minimal sub-history).
+   * result is needed for the violation (a 1-minimal sub-history). A write (or cas) whose value a
+   * remaining operation observed (a read of it, a cas expecting it) is kept: without it, that
+   * observation alone would fail as a value from nowhere, and the counterexample would show a
+   * phantom instead of the violation the history has (for a stale read: the write it saw, the
+   * later write it missed, and the read).
    */
   private static List<Op> shrink(List<Op> failing, long deadline) {
     List<Op> minimal = new ArrayList<>(failing);
-    for (int i = 0; i < minimal.size() && System.nanoTime() < deadline; ) {
+    for (int i = minimal.size() - 1; i >= 0 && System.nanoTime() < deadline; i--) {
+      if (i >= minimal.size() || observed(minimal.get(i), minimal)) {
+        continue;
+      }
       List<Op> without = new ArrayList<>(minimal);
       without.remove(i);
       if (new Search(without, deadline).run() == Verdict.NOT_LINEARIZABLE) {
         minimal = without;
-      } else {
-        i++;
+      }
+    }
+    // Removing an observer may free the write it observed: a second pass catches those.
+    for (int i = minimal.size() - 1; i >= 0 && System.nanoTime() < deadline; i--) {
+      if (i >= minimal.size() || observed(minimal.get(i), minimal)) {
+        continue;
+      }
+      List<Op> without = new ArrayList<>(minimal);
+      without.remove(i);
+      if (new Search(without, deadline).run() == Verdict.NOT_LINEARIZABLE) {
+        minimal = without;
       }
     }
     return minimal;
+  }
+
+  /** Whether {@code op} writes a value that another operation of {@code ops} saw or expected. */
+  private static boolean observed(Op op, List<Op> ops) {
+    if (op.kind() == Op.Kind.READ || op.value() == null) {
+      return false;
+    }
+    for (Op other : ops) {
+      if (other != op && (other.kind() == Op.Kind.READ ? op.value().equals(other.value())
+          : other.kind() == Op.Kind.CAS && op.value().equals(other.expected()))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** One key's search. */

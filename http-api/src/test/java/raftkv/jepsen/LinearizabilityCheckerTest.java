@@ -54,6 +54,19 @@ class LinearizabilityCheckerTest {
   }
 
   @Test
+  void aStaleReadIsShownWithTheWriteItSawAndTheWriteItMissed() {
+    var result = violation(
+        Op.read(1, 2, "x", null, 0, 5),
+        Op.write(2, 0, "x", "1", OK, 10, 20),
+        Op.read(3, 2, "x", "1", 25, 28),
+        Op.write(4, 0, "x", "2", OK, 30, 40),
+        Op.read(5, 2, "x", "2", 45, 48),
+        Op.read(6, 1, "x", "1", 50, 60));
+    // Not just the read: a read of "1" alone would fail as a phantom and explain nothing.
+    assertEquals(List.of(2L, 4L, 6L), result.counterexample().stream().map(Op::id).sorted().toList(), result.toString());
+  }
+
+  @Test
   void aLostWriteFails() {
     violation(
         Op.write(1, 0, "x", "1", OK, 0, 10),
@@ -150,14 +163,18 @@ class LinearizabilityCheckerTest {
   @Test
   void aViolationInALongHistoryIsShownAsTheFewOperationsThatMakeIt() {
     List<Op> history = new ArrayList<>(linearizableHistory(new Random(7), 4, 200));
-    long end = history.stream().mapToLong(Op::completedAt).max().orElseThrow();
-    String last = history.stream().filter(op -> op.kind() == Op.Kind.WRITE).reduce((a, b) -> b).orElseThrow().value();
+    // (An unknown operation's answer time is Long.MAX_VALUE: not a time to add to.)
+    long end = history.stream().mapToLong(op -> op.completedAt() == Long.MAX_VALUE ? op.invokedAt() : op.completedAt())
+        .max().orElseThrow();
+    String last = history.stream().filter(op -> op.kind() == Op.Kind.WRITE && op.outcome() == OK)
+        .reduce((a, b) -> b).orElseThrow().value();
     history.add(Op.write(10_000, 9, "k", "final", OK, end + 10, end + 20));
     history.add(Op.read(10_001, 9, "k", last, end + 30, end + 40)); // stale: "final" was acknowledged
     var result = LinearizabilityChecker.check(history, BUDGET);
     assertEquals(Verdict.NOT_LINEARIZABLE, result.verdict());
     assertTrue(result.counterexample().size() <= 3, result.toString());
     assertTrue(result.counterexample().stream().anyMatch(op -> op.id() == 10_001), result.toString());
+    assertTrue(result.counterexample().stream().anyMatch(op -> op.id() == 10_000), "the write it missed: " + result);
   }
 
   @Test
