@@ -2,25 +2,15 @@ package raftkv.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code get KEY [RANGE_END]}: etcdctl's get (a key, a prefix, a range), through {@code /v3/kv/range}. */
 @Command(name = "get", description = "Gets the key or a range of keys")
 public final class GetCommand extends CtlCommand {
-  @Parameters(index = "0", paramLabel = "KEY")
-  String key;
-
-  @Parameters(index = "1", arity = "0..1", paramLabel = "RANGE_END", description = "end of the range [KEY, RANGE_END)")
-  String rangeEnd;
-
-  @Option(names = "--prefix", description = "get keys with matching prefix")
-  boolean prefix;
-
-  @Option(names = "--from-key", description = "get keys that are greater than or equal to the given key")
-  boolean fromKey;
+  @Mixin
+  KeyRangeArgs range;
 
   @Option(names = "--consistency", defaultValue = "l", paramLabel = "l|s",
       description = "linearizable (l) or serializable (s) (default: ${DEFAULT-VALUE})")
@@ -76,27 +66,10 @@ public final class GetCommand extends CtlCommand {
 
   /** The range request these flags ask for (etcdctl's rules: --prefix and --from-key exclude a range end). */
   ObjectNode request() {
-    if ((prefix || fromKey) && rangeEnd != null) {
-      throw new CtlException("too many arguments, only accept one argument when `--prefix` or `--from-key` is set");
-    }
-    if (prefix && fromKey) {
-      throw new CtlException("`--prefix` and `--from-key` cannot be set at the same time, choose one");
-    }
     if (!consistency.equals("l") && !consistency.equals("s")) {
       throw new CtlException("unknown consistency flag \"" + consistency + "\"");
     }
-    byte[] k = key.getBytes(StandardCharsets.UTF_8);
-    ObjectNode body = GatewayClient.body().put("key", GatewayClient.b64(k));
-    if (prefix) {
-      body.put("range_end", GatewayClient.b64(k.length == 0 ? new byte[] {0} : GatewayClient.prefixEnd(k)));
-    } else if (fromKey) {
-      body.put("range_end", GatewayClient.b64(new byte[] {0}));
-    } else if (rangeEnd != null) {
-      body.put("range_end", GatewayClient.b64(rangeEnd));
-    }
-    if (k.length == 0 && (prefix || fromKey)) {
-      body.put("key", GatewayClient.b64(new byte[] {0}));
-    }
+    ObjectNode body = range.putInto(GatewayClient.body());
     if (limit > 0) {
       body.put("limit", Long.toString(limit));
     }
