@@ -13,16 +13,23 @@ import raftkv.persistence.HardState;
  */
 final class Candidate extends Role {
   private final boolean preVote;
+  private final boolean transfer;
   private final Set<String> granted = new HashSet<>();
 
-  private Candidate(RaftSetup setup, RaftState state, boolean preVote) {
+  private Candidate(RaftSetup setup, RaftState state, boolean preVote, boolean transfer) {
     super(setup, state);
     this.preVote = preVote;
+    this.transfer = transfer;
   }
 
   /** Starts a campaign with its pre-vote phase. */
   static Behavior<RaftMessage> campaign(RaftSetup setup, RaftState state) {
-    return new Candidate(setup, state, true).start();
+    return new Candidate(setup, state, true, false).start();
+  }
+
+  /** Campaigns at once in the next term, because the leader handed over (thesis §3.10). */
+  static Behavior<RaftMessage> campaignNow(RaftSetup setup, RaftState state) {
+    return new Candidate(setup, state, false, true).start();
   }
 
   @Override
@@ -45,8 +52,10 @@ final class Candidate extends Role {
     }
     var request =
         new RaftRpc.RequestVote(
-            setup.group(), campaignTerm, setup.self(), state.log.lastIndex(), state.log.lastTerm(), preVote);
-    setup.others().forEach(member -> setup.send(member, request));
+            setup.group(), campaignTerm, setup.self(), state.log.lastIndex(), state.log.lastTerm(), preVote, transfer);
+    state.configuration().voters().stream()
+        .filter(member -> !member.equals(setup.self()))
+        .forEach(member -> setup.send(member, request));
     return tally(behavior());
   }
 
@@ -78,15 +87,19 @@ final class Candidate extends Role {
     return tally(Behaviors.same());
   }
 
-  /** Moves on when a majority agreed; counts its own vote only once it is on disk (§5.2). */
+  /**
+   * Moves on when a majority of the voters of its configuration agreed; counts its own vote only
+   * once it is on disk (§5.2), and nobody else's unless a voter (learners never count).
+   */
   private Behavior<RaftMessage> tally(Behavior<RaftMessage> otherwise) {
-    int votes = granted.size();
+    var voters = state.configuration().voters();
+    int votes = (int) granted.stream().filter(voters::contains).count();
     if (!preVote && new HardState(state.term(), setup.self()).equals(state.journal.durableHardState())) {
       votes++;
     }
-    if (!Quorum.isMajority(votes, setup.voterCount())) {
+    if (!voters.contains(setup.self()) || !Quorum.isMajority(votes, voters.size())) {
       return otherwise;
     }
-    return preVote ? new Candidate(setup, state, false).start() : new Leader(setup, state).enter();
+    return preVote ? new Candidate(setup, state, false, false).start() : new Leader(setup, state).enter();
   }
 }

@@ -40,6 +40,22 @@ public sealed interface ClientRequest extends RaftMessage, CborSerializable {
   record Read(Supplier<?> query, boolean linearizable, ActorRef<ReadReply> replyTo)
       implements ClientRequest, NoSerializationVerificationNeeded {}
 
+  /**
+   * Changes the group's configuration by one member (thesis §4.1). Taken by any member (a
+   * follower forwards it to the leader); answered {@link MembershipReply.Changed} once the
+   * configuration entry is committed and applied on the member that took it, or refused with the
+   * reason. The leader takes one change at a time: the next only once the previous one committed.
+   */
+  record ChangeMembership(MembershipChange change, ActorRef<MembershipReply> replyTo) implements ClientRequest {}
+
+  /**
+   * Hands leadership to voter {@code target} (thesis §3.10): the leader stops taking proposals,
+   * brings the target's log up to date, and tells it to campaign at once ({@link
+   * RaftRpc.TimeoutNow}). Only the leader takes it (as etcd's MoveLeader); the transfer is given up
+   * after an election timeout.
+   */
+  record TransferLeadership(String target, ActorRef<TransferReply> replyTo) implements ClientRequest {}
+
   /** Asks for a {@link Status}. */
   record GetStatus(ActorRef<Status> replyTo) implements ClientRequest {}
 }

@@ -35,6 +35,8 @@ final class Follower extends Role {
       onRequestVote(rv);
     } else if (m instanceof RaftRpc.ReadIndexHeartbeat hb) {
       onReadIndexHeartbeat(hb);
+    } else if (m instanceof RaftRpc.TimeoutNow tn) {
+      return onTimeoutNow(tn);
     }
     return follower;
   }
@@ -45,6 +47,7 @@ final class Follower extends Role {
         .onMessage(RaftRpc.AppendEntries.class, this::onAppendEntries)
         .onMessage(RaftRpc.InstallSnapshot.class, this::onInstallSnapshot)
         .onMessage(RaftRpc.ReadIndexHeartbeat.class, this::onReadIndexHeartbeat)
+        .onMessage(RaftRpc.TimeoutNow.class, this::onTimeoutNow)
         .onMessageEquals(Internal.ElectionTimeout.INSTANCE, this::onElectionTimeout);
   }
 
@@ -130,7 +133,25 @@ final class Follower extends Role {
             setup.group(), state.term(), setup.self(), m.lastIncludedIndex(), m.offset(), nextOffset, done));
   }
 
+  /**
+   * Only a voter campaigns. A learner, a member not yet in the configuration (joining) or no
+   * longer in it (removed) just forgets the leader it knew, so that it stops ignoring votes.
+   */
   private Behavior<RaftMessage> onElectionTimeout() {
+    if (!mayVote()) {
+      state.setLeader(null);
+      setup.startElectionTimer();
+      return Behaviors.same();
+    }
     return Candidate.campaign(setup, state);
+  }
+
+  /** The leader handed over (thesis §3.10): campaign at once, skipping the pre-vote. */
+  private Behavior<RaftMessage> onTimeoutNow(RaftRpc.TimeoutNow m) {
+    if (!mayVote()) {
+      return Behaviors.same();
+    }
+    setup.context().getLog().info("member {}: leader {} hands leadership over in term {}", setup.self(), m.from(), m.term());
+    return Candidate.campaignNow(setup, state);
   }
 }

@@ -35,4 +35,14 @@ public sealed interface Forwarding extends PeerMessage {
   /** The receiver was not the leader, or stopped leading before confirming: the read cannot run. */
   record ReadIndexRejected(String group, String from, long requestId, String reason)
       implements Forwarding {}
+
+  /** A membership change taken by a non-leader, for the leader to check and append. */
+  record ForwardChange(String group, String from, long requestId, MembershipChange change) implements Forwarding {}
+
+  /** The forwarded change was appended at {@code index} in {@code term}. */
+  record ChangeAccepted(String group, String from, long requestId, long index, long term) implements Forwarding {}
+
+  /** The forwarded change was not appended: {@code retry} for a passing reason, else it is invalid. */
+  record ChangeRefused(String group, String from, long requestId, String reason, boolean retry)
+      implements Forwarding {}
 }

@@ -18,4 +18,7 @@ sealed interface Internal extends RaftMessage {
 
   /** A leader's check that a quorum answered during the last election timeout. */
   enum CheckQuorumTick implements Internal { INSTANCE }
+
+  /** A leadership transfer did not happen within an election timeout: give it up. */
+  enum TransferTimeout implements Internal { INSTANCE }
 }

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import raftkv.persistence.Configuration;
 import raftkv.persistence.LogEntry;
 import raftkv.persistence.Snapshot;
 
@@ -30,9 +31,7 @@ final class Leader extends Role {
 
   Leader(RaftSetup setup, RaftState state) {
     super(setup, state);
-    List<String> others = new ArrayList<>();
-    setup.others().forEach(others::add);
-    this.reads = new ReadRounds<>(others);
+    this.reads = new ReadRounds<>(List.of());
   }
 
   @Override
@@ -48,18 +47,45 @@ final class Leader extends Role {
     setup.timers().startTimerWithFixedDelay(Internal.HeartbeatTick.INSTANCE, settings.heartbeatInterval());
     setup.timers().startTimerWithFixedDelay(Internal.CheckQuorumTick.INSTANCE, settings.electionTimeout());
     long next = state.log.lastIndex() + 1;
-    setup.others().forEach(m -> followers.put(m, new Progress(next, settings.maxInflight())));
+    reconfigure(next);
     state.append(LogEntry.noop(next, state.term()));
     replicate();
     return behavior();
   }
 
+  /**
+   * Follows the configuration: a {@link Progress} (a new one probing from {@code next}) for every other member, learners included, and
+   * for members whose removal is not committed yet (so that they learn of it); only the voters of
+   * the configuration in force count in commit, check-quorum and read rounds (thesis §4.1).
+   */
+  private void reconfigure(long next) {
+    Configuration current = state.configuration();
+    Configuration committed = state.configurationAt(state.commitIndex());
+    followers.keySet().removeIf(m -> !current.contains(m) && !committed.contains(m));
+    for (String m : current.members().keySet()) {
+      if (!m.equals(setup.self())) {
+        followers.computeIfAbsent(m, id -> new Progress(next, setup.settings().maxInflight()));
+      }
+    }
+    reads.setVoters(otherVoters());
+  }
+
+  private List<String> otherVoters() {
+    return state.configuration().voters().stream().filter(m -> !m.equals(setup.self())).toList();
+  }
+
   @Override
   BehaviorBuilder<RaftMessage> handlers(BehaviorBuilder<RaftMessage> builder) {
     return builder
+        .onMessage(ClientRequest.Propose.class, this::transferring, this::refusePropose)
+        .onMessage(ClientRequest.ProposeAsLeader.class, this::transferring, this::refusePropose)
+        .onMessage(Forwarding.ForwardPropose.class, this::transferring, this::refusePropose)
         .onMessage(ClientRequest.Propose.class, this::onPropose)
         .onMessage(ClientRequest.ProposeAsLeader.class, this::onProposeAsLeader)
         .onMessage(Forwarding.ForwardPropose.class, this::onForwardPropose)
+        .onMessage(ClientRequest.ChangeMembership.class, this::onChangeMembership)
+        .onMessage(Forwarding.ForwardChange.class, this::onForwardChange)
+        .onMessage(ClientRequest.TransferLeadership.class, this::onTransferLeadership)
         .onMessage(ClientRequest.Read.class, this::onRead)
         .onMessage(Forwarding.ForwardReadIndex.class, this::onForwardReadIndex)
         .onMessage(RaftRpc.ReadIndexAck.class, this::onReadIndexAck)
@@ -67,6 +93,124 @@ final class Leader extends Role {
         .onMessage(RaftRpc.InstallSnapshotResponse.class, this::onInstallSnapshotResponse)
         .onMessageEquals(Internal.HeartbeatTick.INSTANCE, this::onHeartbeatTick)
         .onMessageEquals(Internal.CheckQuorumTick.INSTANCE, this::onCheckQuorumTick);
+  }
+
+  /** Whether a leadership transfer is under way: then no proposal is taken (thesis §3.10). */
+  private boolean transferring(RaftMessage m) {
+    return state.transfer() != null && state.transfer().term() == state.term();
+  }
+
+  private Behavior<RaftMessage> refusePropose(RaftMessage m) {
+    String reason = "leadership is being transferred to " + state.transfer().target();
+    if (m instanceof ClientRequest.Propose p) {
+      p.replyTo().tell(new ProposeReply.NotCommitted(reason + "; retry"));
+    } else if (m instanceof ClientRequest.ProposeAsLeader p) {
+      p.replyTo().tell(new ProposeReply.NotCommitted(reason));
+    } else if (m instanceof Forwarding.ForwardPropose f) {
+      setup.send(f.from(), new Forwarding.ProposeRejected(setup.group(), setup.self(), f.requestId(), reason));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<RaftMessage> onChangeMembership(ClientRequest.ChangeMembership m) {
+    Membership.Outcome outcome = checkChange(m.change());
+    if (outcome instanceof Membership.Accepted accepted) {
+      LogEntry entry = appendConfiguration(accepted.next());
+      state.awaitChange(entry.index(), entry.term(), m.replyTo());
+    } else if (outcome instanceof Membership.Deferred retry) {
+      m.replyTo().tell(new MembershipReply.NotCommitted(retry.reason()));
+    } else if (outcome instanceof Membership.Refused refused) {
+      m.replyTo().tell(new MembershipReply.Refused(refused.reason()));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<RaftMessage> onForwardChange(Forwarding.ForwardChange m) {
+    Membership.Outcome outcome = checkChange(m.change());
+    if (outcome instanceof Membership.Accepted accepted) {
+      LogEntry entry = appendConfiguration(accepted.next());
+      setup.send(
+          m.from(),
+          new Forwarding.ChangeAccepted(setup.group(), setup.self(), m.requestId(), entry.index(), entry.term()));
+    } else {
+      boolean retry = outcome instanceof Membership.Deferred;
+      String reason = retry ? ((Membership.Deferred) outcome).reason() : ((Membership.Refused) outcome).reason();
+      setup.send(m.from(), new Forwarding.ChangeRefused(setup.group(), setup.self(), m.requestId(), reason, retry));
+    }
+    return Behaviors.same();
+  }
+
+  /**
+   * One change at a time (thesis §4.1): only once the configuration in force is committed, and
+   * only once this leader committed an entry of its term (its no-op), without which a change could
+   * follow an uncommitted one of an earlier leader's and break the overlap of majorities (the
+   * single-server bug Ongaro described on raft-dev in 2015).
+   */
+  private Membership.Outcome checkChange(MembershipChange change) {
+    if (state.transfer() != null && state.transfer().term() == state.term()) {
+      return new Membership.Deferred("leadership is being transferred to " + state.transfer().target() + "; retry");
+    }
+    if (state.configurationIndex() > state.commitIndex()) {
+      return new Membership.Deferred("the previous membership change (entry " + state.configurationIndex()
+          + ") is not committed yet; retry once it is");
+    }
+    if (state.commitIndex() == 0 || state.log.term(Math.max(state.commitIndex(), state.log.snapshotIndex())) != state.term()) {
+      return new Membership.Deferred("the leader has not committed an entry of its term yet; retry");
+    }
+    return Membership.check(
+        state.configuration(),
+        change,
+        setup.self(),
+        m -> followers.containsKey(m) && followers.get(m).recentlyActive(),
+        m -> m.equals(setup.self()) ? state.log.lastIndex() : followers.containsKey(m) ? followers.get(m).match() : 0,
+        state.log.lastIndex(),
+        setup.settings().learnerMaxLag());
+  }
+
+  /** The leader uses the new configuration as soon as it is in its log (thesis §4.1). */
+  private LogEntry appendConfiguration(Configuration next) {
+    LogEntry entry = LogEntry.config(state.log.lastIndex() + 1, state.term(), next);
+    state.append(entry);
+    setup.context().getLog().info("member {}: appended configuration {} at {}", setup.self(), next, entry.index());
+    reconfigure(entry.index()); // a new member is sent the entry that adds it
+    replicate();
+    return entry;
+  }
+
+  /**
+   * Thesis §3.10: stop taking proposals, bring the target's log up to date, then tell it to
+   * campaign at once. Given up after an election timeout.
+   */
+  private Behavior<RaftMessage> onTransferLeadership(ClientRequest.TransferLeadership m) {
+    if (m.target().equals(setup.self())) {
+      m.replyTo().tell(new TransferReply.Transferred(setup.self(), state.term()));
+      return Behaviors.same();
+    }
+    if (!state.configuration().isVoter(m.target())) {
+      m.replyTo().tell(new TransferReply.Refused("member " + m.target() + " is not a voter", setup.self()));
+      return Behaviors.same();
+    }
+    if (transferring(m)) {
+      m.replyTo().tell(new TransferReply.Refused(
+          "a transfer to " + state.transfer().target() + " is already under way", setup.self()));
+      return Behaviors.same();
+    }
+    state.startTransfer(new RaftState.Transfer(m.target(), state.term(), m.replyTo()));
+    setup.timers().startSingleTimer(
+        Internal.TransferTimeout.INSTANCE, Internal.TransferTimeout.INSTANCE, setup.settings().electionTimeout());
+    Progress progress = followers.get(m.target());
+    sendEntries(m.target(), progress);
+    maybeHandOver(m.target(), progress);
+    return Behaviors.same();
+  }
+
+  /** The target of a transfer holds the whole log: it may campaign now. */
+  private void maybeHandOver(String member, Progress progress) {
+    var transfer = state.transfer();
+    if (transfer != null && transfer.term() == state.term() && transfer.target().equals(member)
+        && progress.match() == state.log.lastIndex()) {
+      setup.send(member, new RaftRpc.TimeoutNow(setup.group(), state.term(), setup.self()));
+    }
   }
 
   private Behavior<RaftMessage> onPropose(ClientRequest.Propose m) {
@@ -109,10 +253,15 @@ final class Leader extends Role {
       return Behaviors.same();
     }
     if (m.success()) {
-      if (progress.accepted(m.matchIndex())) {
-        maybeCommit();
+      boolean advanced = progress.accepted(m.matchIndex());
+      if (advanced) {
+        maybeHandOver(m.from(), progress);
       }
-      sendEntries(m.from(), progress);
+      Behavior<RaftMessage> next = advanced ? maybeCommit() : Behaviors.same();
+      if (followers.get(m.from()) == progress) {
+        sendEntries(m.from(), progress);
+      }
+      return next;
     } else if (progress.rejected(m.rejectedIndex(), nextAfterConflict(m))) {
       sendEntries(m.from(), progress);
     }
@@ -124,15 +273,18 @@ final class Leader extends Role {
     if (progress == null) {
       return Behaviors.same();
     }
+    Behavior<RaftMessage> next = Behaviors.same();
     if (m.done()) {
       if (progress.snapshotInstalled(m.lastIncludedIndex())) {
-        maybeCommit();
+        next = maybeCommit();
       }
     } else {
       progress.chunkAcknowledged(m.lastIncludedIndex(), m.offset(), m.nextOffset());
     }
-    sendEntries(m.from(), progress);
-    return Behaviors.same();
+    if (followers.get(m.from()) == progress) {
+      sendEntries(m.from(), progress);
+    }
+    return next;
   }
 
   /** Fast backtracking: skip the follower's whole conflicting term in one step. */
@@ -165,7 +317,7 @@ final class Leader extends Role {
   /** Probes every follower once for all the reads waiting; a single voter confirms at once. */
   private void startReadRound() {
     var probe = new RaftRpc.ReadIndexHeartbeat(setup.group(), state.term(), setup.self(), reads.start());
-    followers.keySet().forEach(member -> setup.send(member, probe));
+    otherVoters().forEach(member -> setup.send(member, probe)); // learners never count
     serveConfirmedReads();
   }
 
@@ -220,13 +372,14 @@ final class Leader extends Role {
 
   /** Steps down when no quorum answered for an election timeout: it may be cut off (§6.2). */
   private Behavior<RaftMessage> onCheckQuorumTick() {
-    int active = 1;
-    for (Progress progress : followers.values()) {
-      if (progress.takeActive()) {
+    Configuration current = state.configuration();
+    int active = current.isVoter(setup.self()) ? 1 : 0;
+    for (var e : followers.entrySet()) {
+      if (e.getValue().takeActive() && current.isVoter(e.getKey())) {
         active++;
       }
     }
-    if (Quorum.isMajority(active, setup.voterCount())) {
+    if (Quorum.isMajority(active, current.voters().size())) {
       return Behaviors.same();
     }
     setup.context().getLog().info("member {}: lost contact with a quorum in term {}, stepping down", setup.self(), state.term());
@@ -237,17 +390,29 @@ final class Leader extends Role {
 
   @Override
   Behavior<RaftMessage> onDurable() {
-    maybeCommit();
-    return Behaviors.same();
+    return maybeCommit();
   }
 
-  /** Commits the highest index a majority holds, if it is of this term (§5.4.2). */
-  private void maybeCommit() {
+  /**
+   * Commits the highest index a majority of the voters holds, if it is of this term (§5.4.2).
+   * The voters are those of the configuration in force, even uncommitted, and the leader counts
+   * itself only if it is one of them (thesis §4.2.2). Learners never count. A leader whose removal
+   * committed steps down.
+   */
+  private Behavior<RaftMessage> maybeCommit() {
+    Configuration current = state.configuration();
     List<Long> matches = new ArrayList<>(followers.size() + 1);
-    matches.add(state.journal.durableLastIndex());
-    followers.values().forEach(p -> matches.add(p.match()));
+    if (current.isVoter(setup.self())) {
+      matches.add(state.journal.durableLastIndex());
+    }
+    followers.forEach((m, p) -> {
+      if (current.isVoter(m)) {
+        matches.add(p.match());
+      }
+    });
     long index = Quorum.committedIndex(matches);
     if (index > state.commitIndex() && state.log.term(index) == state.term()) {
+      boolean configurationPending = state.configurationIndex() > state.commitIndex();
       state.commitTo(index);
       if (!reads.isOpen()) {
         // The first commit of this term: now the commit index covers every earlier leader's.
@@ -262,7 +427,27 @@ final class Leader extends Role {
           sendHeartbeat(member, progress);
         }
       });
+      if (configurationPending && state.commitIndex() >= state.configurationIndex()) {
+        return configurationCommitted();
+      }
     }
+    return Behaviors.same();
+  }
+
+  /**
+   * The configuration in force is committed: members it removed get nothing more, and a leader
+   * that is no longer a voter steps down (thesis §4.2.2), having told the others the commit.
+   */
+  private Behavior<RaftMessage> configurationCommitted() {
+    reconfigure(state.log.lastIndex() + 1);
+    if (state.configuration().isVoter(setup.self())) {
+      return Behaviors.same();
+    }
+    setup.context().getLog().info(
+        "member {}: its removal committed in term {}, stepping down", setup.self(), state.term());
+    leaving("it was removed from the configuration");
+    state.setLeader(null);
+    return new Follower(setup, state).enter();
   }
 
   private void replicate() {
@@ -304,7 +489,7 @@ final class Leader extends Role {
         member,
         new RaftRpc.InstallSnapshot(
             setup.group(), state.term(), setup.self(), snapshot.index(), snapshot.term(), from,
-            Arrays.copyOfRange(image, from, to), to == image.length));
+            Arrays.copyOfRange(image, from, to), to == image.length, snapshot.configuration()));
     progress.chunkSent();
     return true;
   }

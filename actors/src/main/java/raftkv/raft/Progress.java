@@ -17,6 +17,7 @@ final class Progress {
   /** Last index carried by each unacknowledged AppendEntries, oldest first. */
   private final ArrayDeque<Long> inflight = new ArrayDeque<>();
   private boolean active;
+  private boolean activeLastPeriod;
   private long matchAtLastRound;
   /** The snapshot being sent, or null; and the offset of its next chunk. */
   private Snapshot sending;
@@ -165,6 +166,15 @@ final class Progress {
   boolean takeActive() {
     boolean was = active;
     active = false;
+    activeLastPeriod = was;
     return was;
+  }
+
+  /**
+   * Whether the follower answered since the last check-quorum period began or during the one
+   * before it: what the strict reconfiguration check calls an active member.
+   */
+  boolean recentlyActive() {
+    return active || activeLastPeriod;
   }
 }

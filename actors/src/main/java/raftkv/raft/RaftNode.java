@@ -7,6 +7,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.StashBuffer;
 import akka.actor.typed.javadsl.TimerScheduler;
 import java.util.Random;
+import raftkv.persistence.Configuration;
 import raftkv.persistence.JournalCommand;
 import raftkv.persistence.JournalReply;
 import raftkv.persistence.Snapshot;
@@ -55,6 +56,34 @@ public final class RaftNode {
         })));
   }
 
+  /**
+   * Tells the peers directory every configuration the member comes to use (so that it resolves
+   * the addresses it names), and logs, once each time, that the member left the configuration.
+   */
+  private static final class ConfigurationWatch implements java.util.function.Consumer<Configuration> {
+    private final RaftSetup setup;
+    private boolean member;
+
+    ConfigurationWatch(RaftSetup setup) {
+      this.setup = setup;
+    }
+
+    @Override
+    public void accept(Configuration configuration) {
+      setup.peers().configure(configuration);
+      boolean now = configuration.contains(setup.self());
+      if (member && !now) {
+        setup.context().getLog().info(
+            "member {} of group {}: removed from the configuration {}; it takes no part any more",
+            setup.self(), setup.group(), configuration);
+      } else if (!member && now) {
+        setup.context().getLog().info(
+            "member {} of group {}: in the configuration {}", setup.self(), setup.group(), configuration);
+      }
+      member = now;
+    }
+  }
+
   private static Behavior<RaftMessage> keep(StashBuffer<RaftMessage> stash, RaftMessage m) {
     if (!stash.isFull()) {
       stash.stash(m);
@@ -76,6 +105,7 @@ public final class RaftNode {
         : new RaftLog(snapshot.index(), snapshot.term(), recovered.entries());
     var writer = new JournalWriter(journal, journalReplies, recovered.hardState(), log.lastIndex());
     var state = new RaftState(log, writer, stateMachine, setup.settings(), recovered.hardState(), snapshot);
+    state.onConfigurationChange(new ConfigurationWatch(setup));
     setup.context().getLog().info(
         "member {} of group {}: recovered term {}, snapshot at {} and entries up to {}, starting as follower",
         setup.self(), setup.group(), state.term(), log.snapshotIndex(), log.lastIndex());

@@ -1,6 +1,7 @@
 package raftkv.raft;
 
 import java.util.List;
+import raftkv.persistence.Configuration;
 import raftkv.persistence.LogEntry;
 
 /**
@@ -12,11 +13,19 @@ public sealed interface RaftRpc extends PeerMessage {
 
   /**
    * Asks for a vote. With {@code preVote} it only asks whether the receiver would vote in
-   * {@code term}, changing nobody's term or vote.
+   * {@code term}, changing nobody's term or vote. With {@code transfer} the candidate campaigns
+   * because the leader handed over ({@link TimeoutNow}, thesis §3.10): voters grant it even though
+   * they heard from a live leader, which otherwise makes them ignore the request (thesis §4.2.3).
    */
   record RequestVote(
-      String group, long term, String from, long lastLogIndex, long lastLogTerm, boolean preVote)
+      String group, long term, String from, long lastLogIndex, long lastLogTerm, boolean preVote, boolean transfer)
       implements RaftRpc {}
+
+  /**
+   * The leader of {@code term} hands leadership over (thesis §3.10): the receiver, whose log the
+   * leader brought up to date, starts an election at once, without a pre-vote.
+   */
+  record TimeoutNow(String group, long term, String from) implements RaftRpc {}
 
   /**
    * A vote answer. A granted pre-vote carries the term it was asked for; every other answer the
@@ -66,6 +75,7 @@ public sealed interface RaftRpc extends PeerMessage {
   /**
    * One chunk of the leader's latest snapshot, for a follower that needs entries the leader has
    * compacted away (Raft §7). Chunks go one at a time, in order; {@code done} marks the last.
+   * Each carries the snapshot's configuration, which the follower takes with the snapshot (thesis §4).
    */
   record InstallSnapshot(
       String group,
@@ -75,7 +85,8 @@ public sealed interface RaftRpc extends PeerMessage {
       long lastIncludedTerm,
       long offset,
       byte[] chunk,
-      boolean done)
+      boolean done,
+      Configuration configuration)
       implements RaftRpc {}
 
   /**

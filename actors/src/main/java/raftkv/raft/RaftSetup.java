@@ -28,15 +28,6 @@ record RaftSetup(
     peers.ref(member).tell(message);
   }
 
-  /** Other voters, in configuration order. */
-  Iterable<String> others() {
-    return settings.voters().stream().filter(m -> !m.equals(self())).toList();
-  }
-
-  int voterCount() {
-    return settings.voters().size();
-  }
-
   /** (Re)starts the election timer with a fresh random wait in [t, 2t). */
   void startElectionTimer() {
     long base = settings.electionTimeout().toMillis();

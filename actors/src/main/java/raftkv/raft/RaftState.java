@@ -7,6 +7,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
+import raftkv.persistence.Configuration;
 import raftkv.persistence.HardState;
 import raftkv.persistence.LogEntry;
 import raftkv.persistence.Snapshot;
@@ -43,8 +45,26 @@ final class RaftState {
    */
   private final TreeMap<Long, List<ClientRequest.Read>> readsByIndex = new TreeMap<>();
   private long nextRequestId = 1;
+  /**
+   * The configurations in force from each index (thesis §4.1: a member uses the latest in its
+   * log, committed or not): the first key is the base (0 with the initial configuration, or the
+   * snapshot's index with its configuration), the others are the CONFIG entries in the log.
+   */
+  private final TreeMap<Long, Configuration> configurations = new TreeMap<>();
+  private Consumer<Configuration> configurationListener = c -> {};
+  /** Membership changes waiting for their entry to be applied here, by index. */
+  private final TreeMap<Long, PendingChange> changesByIndex = new TreeMap<>();
+  /** Membership changes forwarded to the leader, waiting for it to say where it put them. */
+  private final Map<Long, ActorRef<MembershipReply>> forwardedChanges = new HashMap<>();
+  /** A leadership transfer this member started as leader and has not answered yet. */
+  private Transfer transfer;
 
   private record Pending(long term, ActorRef<ProposeReply> replyTo) {}
+
+  private record PendingChange(long term, ActorRef<MembershipReply> replyTo) {}
+
+  /** A transfer to {@code target} started by the leader of {@code term}. */
+  record Transfer(String target, long term, ActorRef<TransferReply> replyTo) {}
 
   RaftState(
       RaftLog log,
@@ -64,6 +84,48 @@ final class RaftState {
       stateMachine.restore(snapshot.image());
       commitIndex = snapshot.index();
       appliedIndex = snapshot.index();
+    }
+    configurations.put(log.snapshotIndex(), snapshotConfiguration(snapshot));
+    for (long i = log.snapshotIndex() + 1; i <= log.lastIndex(); i++) {
+      noteConfiguration(log.get(i));
+    }
+  }
+
+  private Configuration snapshotConfiguration(Snapshot s) {
+    return s == null || s.configuration() == null ? settings.initialConfiguration() : s.configuration();
+  }
+
+  private void noteConfiguration(LogEntry entry) {
+    if (entry.kind() == LogEntry.Kind.CONFIG) {
+      configurations.put(entry.index(), Configuration.decode(entry.data()));
+    }
+  }
+
+  /** The configuration in force here: the last in the log, committed or not (thesis §4.1). */
+  Configuration configuration() {
+    return configurations.lastEntry().getValue();
+  }
+
+  /** The index of the entry that made the configuration in force (the base's index if none did). */
+  long configurationIndex() {
+    return configurations.lastKey();
+  }
+
+  /** The configuration in force at {@code index}: the last one at or before it. */
+  Configuration configurationAt(long index) {
+    var e = configurations.floorEntry(index);
+    return e == null ? configurations.firstEntry().getValue() : e.getValue();
+  }
+
+  /** Tells {@code listener} the configuration now and after every change. */
+  void onConfigurationChange(Consumer<Configuration> listener) {
+    configurationListener = listener;
+    listener.accept(configuration());
+  }
+
+  private void configurationMayHaveChanged(Configuration before) {
+    if (!configuration().equals(before)) {
+      configurationListener.accept(configuration());
     }
   }
 
@@ -116,11 +178,37 @@ final class RaftState {
       failForwardedReads("the leader changed before confirming the read");
     }
     leader = member;
+    if (member != null && transfer != null && term > transfer.term()) {
+      // a later term has a leader: the transfer is over, one way or the other
+      transfer.replyTo().tell(member.equals(transfer.target())
+          ? new TransferReply.Transferred(member, term)
+          : new TransferReply.Failed("member " + member + " won term " + term + " instead of " + transfer.target()));
+      transfer = null;
+    }
   }
 
   void append(LogEntry entry) {
+    Configuration before = configuration();
     log.append(entry);
     journal.append(entry);
+    noteConfiguration(entry);
+    configurationMayHaveChanged(before);
+  }
+
+  Transfer transfer() {
+    return transfer;
+  }
+
+  void startTransfer(Transfer started) {
+    transfer = started;
+  }
+
+  /** The transfer is given up (timed out, or the leader stepped down without a successor known yet). */
+  void abandonTransfer(String reason) {
+    if (transfer != null) {
+      transfer.replyTo().tell(new TransferReply.Failed(reason));
+      transfer = null;
+    }
   }
 
   /** Removes uncommitted entries from {@code index} on; their proposers learn they were dropped. */
@@ -128,8 +216,16 @@ final class RaftState {
     if (index <= commitIndex) {
       throw new IllegalStateException("truncating committed entry " + index + " (commit " + commitIndex + ")");
     }
+    Configuration before = configuration();
     log.truncateFrom(index);
     journal.truncateFrom(index);
+    configurations.tailMap(index, true).clear(); // back to the configuration before (thesis §4.1)
+    configurationMayHaveChanged(before);
+    Iterator<PendingChange> droppedChanges = changesByIndex.tailMap(index, true).values().iterator();
+    while (droppedChanges.hasNext()) {
+      droppedChanges.next().replyTo().tell(new MembershipReply.NotCommitted("overwritten by another leader's entry"));
+      droppedChanges.remove();
+    }
     Iterator<Pending> dropped = pendingByIndex.tailMap(index, true).values().iterator();
     while (dropped.hasNext()) {
       dropped.next().replyTo().tell(new ProposeReply.NotCommitted("overwritten by another leader's entry"));
@@ -159,11 +255,15 @@ final class RaftState {
    * last {@code snapshot-catch-up-entries} of them in memory for followers a little behind.
    */
   private void takeSnapshot() {
-    snapshot = new Snapshot(appliedIndex, log.term(appliedIndex), stateMachine.snapshot());
+    snapshot = new Snapshot(
+        appliedIndex, log.term(appliedIndex), stateMachine.snapshot(), configurationAt(appliedIndex));
     journal.saveSnapshot(snapshot);
     long keepFrom = appliedIndex - settings.snapshotCatchUpEntries();
     if (keepFrom > log.snapshotIndex()) {
+      Configuration base = configurationAt(keepFrom);
       log.compactTo(keepFrom, log.term(keepFrom));
+      configurations.headMap(keepFrom, true).clear();
+      configurations.put(keepFrom, base);
     }
   }
 
@@ -173,7 +273,15 @@ final class RaftState {
    */
   void installSnapshot(Snapshot installed) {
     boolean keepsSuffix = log.matches(installed.index(), installed.term());
+    Configuration before = configuration();
     log.compactTo(installed.index(), installed.term());
+    if (keepsSuffix) {
+      configurations.headMap(installed.index(), true).clear();
+    } else {
+      configurations.clear();
+    }
+    configurations.put(installed.index(), snapshotConfiguration(installed));
+    configurationMayHaveChanged(before);
     journal.saveSnapshot(installed);
     if (!keepsSuffix) {
       journal.truncateFrom(installed.index() + 1);
@@ -187,11 +295,24 @@ final class RaftState {
       covered.next().replyTo().tell(new ProposeReply.Unknown("replaced by a snapshot from the leader"));
       covered.remove();
     }
+    Iterator<PendingChange> coveredChanges = changesByIndex.headMap(installed.index(), true).values().iterator();
+    while (coveredChanges.hasNext()) {
+      coveredChanges.next().replyTo().tell(new MembershipReply.Unknown("replaced by a snapshot from the leader"));
+      coveredChanges.remove();
+    }
     serveAppliedReads();
   }
 
   private void applyEntry(LogEntry entry) {
     byte[] result = stateMachine.apply(entry);
+    if (entry.kind() == LogEntry.Kind.CONFIG) {
+      PendingChange change = changesByIndex.remove(entry.index());
+      if (change != null) {
+        change.replyTo().tell(change.term() == entry.term()
+            ? new MembershipReply.Changed(entry.index(), Configuration.decode(entry.data()))
+            : new MembershipReply.NotCommitted("overwritten by another leader's entry"));
+      }
+    }
     Pending pending = pendingByIndex.remove(entry.index());
     if (pending == null) {
       return;
@@ -213,6 +334,25 @@ final class RaftState {
     }
   }
 
+  /** Waits for the configuration entry at {@code index} of {@code entryTerm} to be applied here. */
+  void awaitChange(long index, long entryTerm, ActorRef<MembershipReply> replyTo) {
+    if (index <= appliedIndex) {
+      replyTo.tell(new MembershipReply.Changed(index, configurationAt(index)));
+    } else {
+      changesByIndex.put(index, new PendingChange(entryTerm, replyTo));
+    }
+  }
+
+  long registerForwardedChange(ActorRef<MembershipReply> replyTo) {
+    long id = nextRequestId++;
+    forwardedChanges.put(id, replyTo);
+    return id;
+  }
+
+  ActorRef<MembershipReply> takeForwardedChange(long requestId) {
+    return forwardedChanges.remove(requestId);
+  }
+
   long registerForward(ActorRef<ProposeReply> replyTo) {
     long id = nextRequestId++;
     forwarded.put(id, replyTo);
@@ -226,6 +366,8 @@ final class RaftState {
   private void failForwarded(String reason) {
     forwarded.values().forEach(r -> r.tell(new ProposeReply.Unknown(reason)));
     forwarded.clear();
+    forwardedChanges.values().forEach(r -> r.tell(new MembershipReply.Unknown(reason)));
+    forwardedChanges.clear();
   }
 
   /** Serves {@code read} once {@code readIndex} is applied here: at once if it already is. */

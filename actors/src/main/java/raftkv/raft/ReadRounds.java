@@ -26,8 +26,9 @@ import java.util.Set;
  *       heartbeat tick starts a round anyway, in case a probe or its answer was lost.
  * </ul>
  *
- * Only the voters given at construction are counted; answers from anyone else (a learner) are
- * ignored. Round ids are only compared within one term: every leader starts its own instance.
+ * Only the voters (other than the leader) of the configuration in force are counted ({@link
+ * #setVoters}, which the leader calls whenever its configuration changes); answers from anyone
+ * else (a learner, a removed member) are ignored. Round ids are only compared within one term: every leader starts its own instance.
  *
  * @param <T> what the leader needs to answer a read: a local query or a forwarding member's request
  */
@@ -38,7 +39,7 @@ final class ReadRounds<T> {
 
   private record Waiting<T>(T read, long readIndex, long round) {}
 
-  private final Set<String> followers;
+  private Set<String> followers;
   /** Reads that arrived before the leader's first commit in its term; no read index yet. */
   private final List<T> held = new ArrayList<>();
   /** Reads with a read index, waiting for a round to start. */
@@ -53,6 +54,11 @@ final class ReadRounds<T> {
 
   /** @param followers the voters other than the leader */
   ReadRounds(Collection<String> followers) {
+    this.followers = Set.copyOf(followers);
+  }
+
+  /** The leader's configuration changed: from now on these voters (other than itself) count. */
+  void setVoters(Collection<String> followers) {
     this.followers = Set.copyOf(followers);
   }
 

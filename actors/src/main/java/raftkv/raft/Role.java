@@ -35,6 +35,7 @@ abstract class Role {
   final Behavior<RaftMessage> behavior() {
     BehaviorBuilder<RaftMessage> shared =
         Behaviors.receive(RaftMessage.class)
+            .onMessage(RaftRpc.RequestVote.class, this::withinLeaderLease, m -> Behaviors.same())
             .onMessage(RaftRpc.class, this::isOtherTerm, this::onOtherTerm)
             .onMessage(Internal.JournalReplied.class, this::onJournalReplied)
             .onMessage(ClientRequest.GetStatus.class, this::onGetStatus)
@@ -42,17 +43,39 @@ abstract class Role {
             .onMessage(Forwarding.ProposeRejected.class, this::onProposeRejected)
             .onMessage(ClientRequest.Read.class, m -> !m.linearizable(), this::readHere)
             .onMessage(Forwarding.ReadIndexConfirmed.class, this::onReadIndexConfirmed)
-            .onMessage(Forwarding.ReadIndexRejected.class, this::onReadIndexRejected);
+            .onMessage(Forwarding.ReadIndexRejected.class, this::onReadIndexRejected)
+            .onMessage(Forwarding.ChangeAccepted.class, this::onChangeAccepted)
+            .onMessage(Forwarding.ChangeRefused.class, this::onChangeRefused)
+            .onMessageEquals(Internal.TransferTimeout.INSTANCE, this::onTransferTimeout);
     return handlers(shared)
         .onMessage(ClientRequest.Propose.class, this::forwardPropose)
         .onMessage(ClientRequest.ProposeAsLeader.class, this::refuseProposeAsLeader)
         .onMessage(ClientRequest.Read.class, this::forwardRead)
         .onMessage(Forwarding.ForwardPropose.class, this::refuseForward)
         .onMessage(Forwarding.ForwardReadIndex.class, this::refuseReadIndex)
+        .onMessage(ClientRequest.ChangeMembership.class, this::forwardChange)
+        .onMessage(Forwarding.ForwardChange.class, this::refuseChange)
+        .onMessage(ClientRequest.TransferLeadership.class, this::refuseTransfer)
         .onMessage(RaftRpc.RequestVote.class, this::onRequestVote)
         // Anything else is a leftover of an earlier role in this term, or a timer it started.
         .onAnyMessage(m -> Behaviors.same())
         .build();
+  }
+
+  /**
+   * Thesis §4.2.3: a member that heard from a live leader within an election timeout ignores a
+   * request for a vote in a later term (neither updating its term nor voting), so that a member
+   * removed from the configuration, which no longer hears from the leader, cannot disrupt the
+   * group. A member knows a leader ({@code leader() != null}) only until its election timer fires.
+   * A candidate sent by a leadership transfer is exempt; pre-votes are judged in {@link #onPreVote}.
+   */
+  private boolean withinLeaderLease(RaftRpc.RequestVote m) {
+    return !m.preVote() && !m.transfer() && m.term() > state.term() && state.leader() != null;
+  }
+
+  /** Only a voter of its own configuration votes: a learner, or a member not (or no longer) in it, never does. */
+  boolean mayVote() {
+    return state.configuration().isVoter(setup.self());
   }
 
   private boolean isOtherTerm(RaftRpc m) {
@@ -102,7 +125,7 @@ abstract class Role {
       return onPreVote(m);
     }
     boolean canVote = state.votedFor() == null || state.votedFor().equals(m.from());
-    boolean grant = canVote && state.log.isUpToDate(m.lastLogIndex(), m.lastLogTerm());
+    boolean grant = canVote && mayVote() && state.log.isUpToDate(m.lastLogIndex(), m.lastLogTerm());
     if (grant) {
       state.vote(m.from());
       setup.startElectionTimer();
@@ -120,6 +143,7 @@ abstract class Role {
     boolean grant =
         m.term() > state.term()
             && state.leader() == null
+            && mayVote()
             && state.log.isUpToDate(m.lastLogIndex(), m.lastLogTerm());
     long term = grant ? m.term() : state.term();
     setup.send(m.from(), new RaftRpc.VoteResponse(setup.group(), term, setup.self(), grant, true));
@@ -153,7 +177,8 @@ abstract class Role {
                 state.commitIndex(),
                 state.appliedIndex(),
                 state.log.lastIndex(),
-                state.log.size()));
+                state.log.size(),
+                state.configuration()));
     return Behaviors.same();
   }
 
@@ -165,6 +190,50 @@ abstract class Role {
       long id = state.registerForward(m.replyTo());
       setup.send(leader, new Forwarding.ForwardPropose(setup.group(), setup.self(), id, m.command()));
     }
+    return Behaviors.same();
+  }
+
+  /** A membership change at a non-leader: forwarded, and answered here once applied here. */
+  private Behavior<RaftMessage> forwardChange(ClientRequest.ChangeMembership m) {
+    String leader = state.leader();
+    if (leader == null) {
+      m.replyTo().tell(new MembershipReply.NotCommitted("no leader known (election in progress); retry"));
+    } else {
+      long id = state.registerForwardedChange(m.replyTo());
+      setup.send(leader, new Forwarding.ForwardChange(setup.group(), setup.self(), id, m.change()));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<RaftMessage> refuseChange(Forwarding.ForwardChange m) {
+    setup.send(m.from(), new Forwarding.ChangeRefused(setup.group(), setup.self(), m.requestId(), "not the leader", true));
+    return Behaviors.same();
+  }
+
+  private Behavior<RaftMessage> onChangeAccepted(Forwarding.ChangeAccepted m) {
+    var replyTo = state.takeForwardedChange(m.requestId());
+    if (replyTo != null) {
+      state.awaitChange(m.index(), m.term(), replyTo);
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<RaftMessage> onChangeRefused(Forwarding.ChangeRefused m) {
+    var replyTo = state.takeForwardedChange(m.requestId());
+    if (replyTo != null) {
+      replyTo.tell(m.retry() ? new MembershipReply.NotCommitted(m.reason() + "; retry") : new MembershipReply.Refused(m.reason()));
+    }
+    return Behaviors.same();
+  }
+
+  /** Only the leader hands leadership over (as etcd's MoveLeader): the client is told whom to ask. */
+  private Behavior<RaftMessage> refuseTransfer(ClientRequest.TransferLeadership m) {
+    m.replyTo().tell(new TransferReply.Refused("member " + setup.self() + " is not the leader", state.leader()));
+    return Behaviors.same();
+  }
+
+  private Behavior<RaftMessage> onTransferTimeout() {
+    state.abandonTransfer("no leader took over within an election timeout");
     return Behaviors.same();
   }
 

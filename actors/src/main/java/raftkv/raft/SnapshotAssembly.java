@@ -1,6 +1,7 @@
 package raftkv.raft;
 
 import java.io.ByteArrayOutputStream;
+import raftkv.persistence.Configuration;
 import raftkv.persistence.Snapshot;
 
 /**
@@ -11,6 +12,7 @@ final class SnapshotAssembly {
   private long index = -1;
   private long term;
   private ByteArrayOutputStream bytes;
+  private Configuration configuration;
 
   /** Takes a chunk; returns whether it completed the snapshot (then {@link #take()} it). */
   boolean offer(RaftRpc.InstallSnapshot chunk) {
@@ -18,6 +20,7 @@ final class SnapshotAssembly {
       index = chunk.lastIncludedIndex();
       term = chunk.lastIncludedTerm();
       bytes = new ByteArrayOutputStream();
+      configuration = chunk.configuration();
     }
     boolean fits = bytes != null
         && chunk.lastIncludedIndex() == index
@@ -40,7 +43,7 @@ final class SnapshotAssembly {
   }
 
   Snapshot take() {
-    Snapshot snapshot = new Snapshot(index, term, bytes.toByteArray());
+    Snapshot snapshot = new Snapshot(index, term, bytes.toByteArray(), configuration);
     bytes = null;
     index = -1;
     return snapshot;

@@ -25,7 +25,7 @@ class PersistBeforeAnswerTest {
   private final Map<String, TestInbox<RaftMessage>> peers = Map.of("m2", TestInbox.create(), "m3", TestInbox.create());
   private final BehaviorTestKit<RaftMessage> member = BehaviorTestKit.create(RaftNode.create(
       new RaftSettings("g", "m1", List.of("m1", "m2", "m3"), Duration.ofMillis(100), Duration.ofMillis(1000), 8, 16, 1 << 20, 100, 1000, 10, 1024,
-          Duration.ofSeconds(5)),
+          Duration.ofSeconds(5), 100),
       id -> peers.get(id).getRef(),
       journal.getRef(),
       new SimStateMachine("m1", new SimInvariants()),
@@ -40,7 +40,7 @@ class PersistBeforeAnswerTest {
 
   @Test
   void section5_1_aVoteIsSentOnlyOnceItIsOnDisk() {
-    var write = recoverEmptyAndAwaitWrite(new RaftRpc.RequestVote("g", 1, "m2", 0, 0, false));
+    var write = recoverEmptyAndAwaitWrite(new RaftRpc.RequestVote("g", 1, "m2", 0, 0, false, false));
     assertEquals(new HardState(1, "m2"), write.hardState());
     assertFalse(peers.get("m2").hasMessages(), "vote sent before the journal confirmed it");
     member.run(new Internal.JournalReplied(new JournalReply.Written(write.writeId())));

@@ -116,12 +116,12 @@ class RaftHelpersTest {
   @Test
   void section7_aChunkOfAnotherSnapshotAsksForThatOneFromTheStart() {
     SnapshotAssembly assembly = new SnapshotAssembly();
-    assertFalse(assembly.offer(new RaftRpc.InstallSnapshot("g", 2, "m1", 30, 2, 0, new byte[64], false)));
-    var other = new RaftRpc.InstallSnapshot("g", 2, "m1", 40, 2, 64, new byte[64], false);
+    assertFalse(assembly.offer(new RaftRpc.InstallSnapshot("g", 2, "m1", 30, 2, 0, new byte[64], false, null)));
+    var other = new RaftRpc.InstallSnapshot("g", 2, "m1", 40, 2, 64, new byte[64], false, null);
     assertFalse(assembly.offer(other));
     assertEquals(0, assembly.nextOffset(other));
-    assertFalse(assembly.offer(new RaftRpc.InstallSnapshot("g", 2, "m1", 40, 2, 0, new byte[64], false)));
-    assertTrue(assembly.offer(new RaftRpc.InstallSnapshot("g", 2, "m1", 40, 2, 64, new byte[8], true)));
+    assertFalse(assembly.offer(new RaftRpc.InstallSnapshot("g", 2, "m1", 40, 2, 0, new byte[64], false, null)));
+    assertTrue(assembly.offer(new RaftRpc.InstallSnapshot("g", 2, "m1", 40, 2, 64, new byte[8], true, null)));
     assertEquals(new Snapshot(40, 2, new byte[72]), assembly.take());
   }
 

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import raftkv.persistence.Configuration;
 import raftkv.persistence.HardState;
 import raftkv.persistence.JournalCommand;
 import raftkv.persistence.JournalReply;
@@ -63,17 +64,24 @@ class SerializationTest {
     var proposeReplies = testKit.<ProposeReply>createTestProbe().ref();
     var statusReplies = testKit.<Status>createTestProbe().ref();
     var journalReplies = testKit.<JournalReply>createTestProbe().ref();
+    var changeReplies = testKit.<MembershipReply>createTestProbe().ref();
+    var transferReplies = testKit.<TransferReply>createTestProbe().ref();
+    var config = Configuration.ofVoters(List.of("n1", "n2", "n3"))
+        .with("n4", new Configuration.Member("akka://raftkv@h4:2380", Configuration.Role.LEARNER));
     var entries = List.of(
         LogEntry.noop(7, 2), LogEntry.command(8, 2, bytes("put k v")), LogEntry.command(9, 3, new byte[0]));
     return List.of(
-        new RaftRpc.RequestVote("g0", 3, "n1", 9, 2, false),
-        new RaftRpc.RequestVote("g0", 4, "n2", 0, 0, true),
+        new RaftRpc.RequestVote("g0", 3, "n1", 9, 2, false, false),
+        new RaftRpc.RequestVote("g0", 4, "n2", 0, 0, true, false),
+        new RaftRpc.RequestVote("g0", 5, "n2", 9, 3, false, true),
+        new RaftRpc.TimeoutNow("g0", 4, "n1"),
         new RaftRpc.VoteResponse("g0", 3, "n2", true, false),
         new RaftRpc.AppendEntries("g0", 3, "n1", 6, 2, entries, 5),
         new RaftRpc.AppendEntries("g0", 3, "n1", 9, 3, List.of(), 9),
         new RaftRpc.AppendResponse("g0", 3, "n3", true, 9, 0, 0, 0),
         new RaftRpc.AppendResponse("g0", 3, "n3", false, 0, 12, 10, 2),
-        new RaftRpc.InstallSnapshot("g0", 3, "n1", 40, 2, 1024, bytes("chunk"), false),
+        new RaftRpc.InstallSnapshot("g0", 3, "n1", 40, 2, 1024, bytes("chunk"), false, null),
+        new RaftRpc.InstallSnapshot("g0", 3, "n1", 40, 2, 0, bytes("chunk"), true, config),
         new RaftRpc.InstallSnapshotResponse("g0", 3, "n2", 40, 1024, 1029, true),
         new RaftRpc.ReadIndexHeartbeat("g0", 3, "n1", 12),
         new RaftRpc.ReadIndexAck("g0", 3, "n2", 12),
@@ -86,11 +94,28 @@ class SerializationTest {
         new ClientRequest.Propose(bytes("del a"), proposeReplies),
         new ClientRequest.ProposeAsLeader(bytes("expire lease 7"), 3, proposeReplies),
         new ClientRequest.GetStatus(statusReplies),
+        new ClientRequest.ChangeMembership(new MembershipChange.Add("n4", "akka://raftkv@h4:2380", true), changeReplies),
+        new ClientRequest.ChangeMembership(new MembershipChange.Promote("n4"), changeReplies),
+        new ClientRequest.ChangeMembership(new MembershipChange.Remove("n3"), changeReplies),
+        new ClientRequest.ChangeMembership(new MembershipChange.UpdateAddress("n2", "akka://raftkv@h5:2380"), changeReplies),
+        new ClientRequest.TransferLeadership("n2", transferReplies),
+        new Forwarding.ForwardChange("g0", "n2", 21, new MembershipChange.Remove("n3")),
+        new Forwarding.ChangeAccepted("g0", "n1", 21, 12, 3),
+        new Forwarding.ChangeRefused("g0", "n1", 22, "not the leader", true),
+        new MembershipReply.Changed(12, config),
+        new MembershipReply.Refused("learner n4 is not ready"),
+        new MembershipReply.NotCommitted("the previous change is not committed"),
+        new MembershipReply.Unknown("the leader changed"),
+        new TransferReply.Transferred("n2", 4),
+        new TransferReply.Refused("not the leader", "n1"),
+        new TransferReply.Failed("timed out"),
+        LogEntry.config(12, 3, config),
+        new Snapshot(12, 3, bytes("image"), config),
         new ProposeReply.Committed(10, bytes("ok"), 3),
         new ProposeReply.NotCommitted("no leader known"),
         new ProposeReply.Unknown("the leader changed"),
-        new Status("g0", "n1", Status.Role.LEADER, 3, "n1", 9, 9, 10, 10),
-        new Status("g0", "n2", Status.Role.PRE_CANDIDATE, 3, null, 0, 0, 0, 0),
+        new Status("g0", "n1", Status.Role.LEADER, 3, "n1", 9, 9, 10, 10, config),
+        new Status("g0", "n2", Status.Role.PRE_CANDIDATE, 3, null, 0, 0, 0, 0, Configuration.NONE),
         new JournalCommand.Recover(journalReplies),
         new JournalCommand.Write(4, new HardState(3, "n1"), null, 8, entries, journalReplies),
         new JournalCommand.Write(5, null, new Snapshot(7, 2, new byte[] {1, 2}), 0, List.of(), journalReplies),
@@ -149,7 +174,8 @@ class SerializationTest {
   void samplesCoverEveryWireAndJournalType() {
     Set<Class<?>> expected = new HashSet<>(List.of(Status.class, HardState.class, LogEntry.class, Snapshot.class));
     for (Class<?> root :
-        List.of(PeerMessage.class, ClientRequest.class, ProposeReply.class, JournalCommand.class, JournalReply.class)) {
+        List.of(PeerMessage.class, ClientRequest.class, ProposeReply.class, MembershipReply.class, TransferReply.class,
+            JournalCommand.class, JournalReply.class)) {
       collectRecords(root, expected);
     }
     Set<Class<?>> sampled = samples().stream().map(Object::getClass).collect(Collectors.toSet());

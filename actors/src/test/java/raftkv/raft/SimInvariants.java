@@ -34,12 +34,20 @@ final class SimInvariants {
 
   private record PendingCompleteness(long term, Map<Long, LogEntry> committedThen) {}
 
-  /** Election safety (§5.2): at most one leader per term. */
+  /**
+   * Election safety (§5.2): at most one leader per term, whatever configuration each member used
+   * (with single-server changes, thesis §4.1, any two majorities of adjacent configurations meet);
+   * and a member that becomes leader is a voter of its configuration.
+   */
   void onStatus(Status status) {
     if (status.role() != Status.Role.LEADER) {
       return;
     }
     String previous = leaders.putIfAbsent(status.term(), status.member());
+    if (previous == null && !status.configuration().isVoter(status.member())) {
+      throw new AssertionError(status.member() + " leads term " + status.term() + " but is no voter of its configuration "
+          + status.configuration() + " (learners never lead)");
+    }
     if (previous == null) {
       unchecked.put(status.member(), new PendingCompleteness(status.term(), Map.copyOf(committed)));
     } else if (!previous.equals(status.member())) {

@@ -17,6 +17,8 @@ import raftkv.persistence.JournalCommand;
 final class SimMember {
   final String id;
   final InMemoryLogStore disk = new InMemoryLogStore();
+  /** A copy of what is on disk, made when first asked after a change. */
+  raftkv.persistence.JournalReply.Recovered diskView;
   /** Writes the member sent to its journal that are not on disk yet, oldest first. */
   final ArrayDeque<JournalCommand.Write> unflushed = new ArrayDeque<>();
   long lastAckTime;

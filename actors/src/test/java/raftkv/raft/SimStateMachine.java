@@ -30,8 +30,8 @@ final class SimStateMachine implements StateMachine {
       throw new AssertionError(member + " applied " + entry.index() + " where " + lastApplied + " was due");
     }
     invariants.onApplied(member, entry);
-    if (entry.kind() == LogEntry.Kind.NOOP) {
-      return null;
+    if (entry.kind() != LogEntry.Kind.COMMAND) {
+      return null; // a no-op or a configuration entry
     }
     applied.add(entry);
     return entry.data();

@@ -124,6 +124,15 @@ final class Simulator {
    *     after one, and snapshots travel in chunks of 64 bytes, so that small runs exercise both
    */
   Simulator(long seed, int size, int maxBatchEntries, long snapshotEvery) {
+    this(seed, size, size, maxBatchEntries, snapshotEvery);
+  }
+
+  /**
+   * A group whose initial configuration has {@code size} voters, m1..m{size}, in a pool of
+   * {@code pool} members: the others run from the start as members joining an existing group
+   * (they know no configuration, and take no part until the leader's log names them).
+   */
+  Simulator(long seed, int size, int pool, int maxBatchEntries, long snapshotEvery) {
     this.seed = seed;
     this.random = new Random(seed);
     List<String> ids = new ArrayList<>();
@@ -132,9 +141,18 @@ final class Simulator {
     }
     settings = new RaftSettings(
         "g", "m1", ids, HEARTBEAT, ELECTION, 8, maxBatchEntries, 1 << 20, 1000, snapshotEvery, snapshotEvery / 4, 64,
-        Duration.ofMillis(500));
-    ids.forEach(id -> members.put(id, new SimMember(id)));
+        Duration.ofMillis(500), LEARNER_MAX_LAG);
+    for (int i = 1; i <= pool; i++) {
+      members.put("m" + i, new SimMember("m" + i));
+    }
     members.values().forEach(this::start);
+  }
+
+  /** How far behind a learner may be to be promoted, in the simulation. */
+  static final long LEARNER_MAX_LAG = 20;
+
+  private RaftSettings settingsFor(String id) {
+    return settings.voters().contains(id) ? settings.forMember(id) : settings.joining().forMember(id);
   }
 
   long now() {
@@ -432,7 +450,10 @@ final class Simulator {
     return false;
   }
 
-  /** Every live member has applied everything the leader committed, which is its whole log. */
+  /**
+   * Every live member of the leader's configuration has applied everything the leader committed,
+   * which is its whole log (members outside it are not sent anything).
+   */
   boolean converged() {
     String leader = leader();
     if (leader == null) {
@@ -444,7 +465,7 @@ final class Simulator {
     }
     for (SimMember m : members.values()) {
       Status s = status(m);
-      if (m.up && (s == null || s.appliedIndex() != ls.commitIndex())) {
+      if (m.up && ls.configuration().contains(m.id) && (s == null || s.appliedIndex() != ls.commitIndex())) {
         return false;
       }
     }
@@ -459,7 +480,7 @@ final class Simulator {
 
   private void start(SimMember m) {
     List<String> others = members.keySet().stream().filter(id -> !id.equals(m.id)).toList();
-    m.start(settings.forMember(m.id), others, invariants, seed);
+    m.start(settingsFor(m.id), others, invariants, seed);
     drain(m);
   }
 
@@ -470,7 +491,88 @@ final class Simulator {
     Status s = status(m);
     if (s != null) {
       invariants.onStatus(s);
+      checkCommitQuorum(s);
     }
+  }
+
+  /** The highest commit index checked per leader and term. */
+  private final Map<String, Long> checkedCommit = new HashMap<>();
+
+  /**
+   * Learners never count (thesis §4.2.1): whenever a leader's commit index rises, a majority of
+   * the voters of its configuration (learners left out, itself only if a voter) must hold the
+   * entry on disk.
+   */
+  private void checkCommitQuorum(Status s) {
+    if (s.role() != Status.Role.LEADER) {
+      return;
+    }
+    String key = s.member() + "@" + s.term();
+    if (s.commitIndex() <= checkedCommit.getOrDefault(key, 0L)) {
+      return;
+    }
+    checkedCommit.put(key, s.commitIndex());
+    long index = s.commitIndex();
+    LogEntry entry = diskEntry(s.member(), index);
+    if (entry == null) {
+      return; // compacted into the leader's snapshot in the same step (it took one at the commit)
+    }
+    List<String> voters = s.configuration().voters();
+    long holding = voters.stream().filter(v -> members.containsKey(v) && holds(v, entry)).count();
+    if (!Quorum.isMajority((int) holding, voters.size())) {
+      throw new AssertionError("leader " + s.member() + " of term " + s.term() + " committed " + entry + " held by "
+          + holding + " of the voters " + voters + " only (learners " + s.configuration().learners() + " never count)");
+    }
+  }
+
+  private static JournalReply.Recovered diskView(SimMember m) {
+    if (m.diskView == null) {
+      m.diskView = m.disk.recovered();
+    }
+    return m.diskView;
+  }
+
+  private LogEntry diskEntry(String id, long index) {
+    var disk = diskView(members.get(id));
+    long base = disk.snapshot() == null ? 0 : disk.snapshot().index();
+    if (index <= base || index > base + disk.entries().size()) {
+      return null;
+    }
+    return disk.entries().get((int) (index - base - 1));
+  }
+
+  private boolean holds(String id, LogEntry entry) {
+    var disk = diskView(members.get(id));
+    if (disk.snapshot() != null && disk.snapshot().index() >= entry.index()) {
+      return true;
+    }
+    LogEntry e = diskEntry(id, entry.index());
+    return e != null && e.term() == entry.term();
+  }
+
+  /** Asks member {@code id} for a membership change; the reply lands in the returned inbox. */
+  TestInbox<MembershipReply> change(String id, MembershipChange change) {
+    TestInbox<MembershipReply> replies = TestInbox.create();
+    if (members.get(id).up) {
+      run(members.get(id), new ClientRequest.ChangeMembership(change, replies.getRef()), "change " + change + " at " + id);
+    }
+    return replies;
+  }
+
+  /** Asks member {@code id} to hand leadership to {@code target}. */
+  TestInbox<TransferReply> transfer(String id, String target) {
+    TestInbox<TransferReply> replies = TestInbox.create();
+    if (members.get(id).up) {
+      run(members.get(id), new ClientRequest.TransferLeadership(target, replies.getRef()),
+          "transfer to " + target + " at " + id);
+    }
+    return replies;
+  }
+
+  /** The configuration member {@code id} uses, or null if it is down. */
+  raftkv.persistence.Configuration configuration(String id) {
+    Status s = status(members.get(id));
+    return s == null ? null : s.configuration();
   }
 
   /** Collects what a member did in its last step: timers, sends, journal commands, replies. */
@@ -540,6 +642,7 @@ final class Simulator {
   private void toDisk(SimMember m, JournalCommand.Write w) {
     HardState before = m.disk.recovered().hardState();
     m.disk.apply(w);
+    m.diskView = null;
     long changedFrom = w.snapshot() != null ? 0
         : w.truncateFrom() > 0 ? w.truncateFrom()
         : w.entries().isEmpty() ? Long.MAX_VALUE : w.entries().get(0).index();

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * @param index position in the log, from 1
  * @param term  the leader's term when the entry was created
  * @param kind  what the entry carries
- * @param data  the command for the state machine (empty for a no-op)
+ * @param data  the command for the state machine (empty for a no-op; the configuration for CONFIG)
  */
 public record LogEntry(long index, long term, Kind kind, byte[] data) implements CborSerializable {
 
@@ -18,7 +18,12 @@ public record LogEntry(long index, long term, Kind kind, byte[] data) implements
     /** Appended by a new leader so that it can commit entries of earlier terms (Raft §5.4.2). */
     NOOP,
     /** A client command for the state machine. */
-    COMMAND
+    COMMAND,
+    /**
+     * A whole new group {@link Configuration} ({@code data} is {@link Configuration#encode()}): in
+     * force on a member as soon as it is in its log (thesis §4.1). State machines ignore it.
+     */
+    CONFIG
   }
 
   private static final byte[] NONE = new byte[0];
@@ -29,6 +34,10 @@ public record LogEntry(long index, long term, Kind kind, byte[] data) implements
 
   public static LogEntry command(long index, long term, byte[] data) {
     return new LogEntry(index, term, Kind.COMMAND, data);
+  }
+
+  public static LogEntry config(long index, long term, Configuration configuration) {
+    return new LogEntry(index, term, Kind.CONFIG, configuration.encode());
   }
 
   @Override

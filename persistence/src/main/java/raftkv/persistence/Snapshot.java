@@ -9,12 +9,21 @@ import java.util.Arrays;
  * @param index the last log index the image includes
  * @param term  the term of the entry at {@code index}
  * @param image the state machine's serialized state after applying {@code index}
+ * @param configuration the group's configuration as of {@code index} (the last configuration entry
+ *     it covers, or the initial one), so that a member installing it learns it (thesis §4);
+ *     {@code null} in snapshots written before configurations were kept, meaning the initial one
  */
-public record Snapshot(long index, long term, byte[] image) implements CborSerializable {
+public record Snapshot(long index, long term, byte[] image, Configuration configuration) implements CborSerializable {
+
+  /** A snapshot that leaves the configuration as initially given (tests, the journal's own checks). */
+  public Snapshot(long index, long term, byte[] image) {
+    this(index, term, image, null);
+  }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Snapshot s && s.index == index && s.term == term && Arrays.equals(s.image, image);
+    return o instanceof Snapshot s && s.index == index && s.term == term && Arrays.equals(s.image, image)
+        && java.util.Objects.equals(s.configuration, configuration);
   }
 
   @Override
@@ -24,6 +33,7 @@ public record Snapshot(long index, long term, byte[] image) implements CborSeria
 
   @Override
   public String toString() {
-    return "Snapshot[" + index + "@" + term + " " + image.length + "B]";
+    return "Snapshot[" + index + "@" + term + " " + (image == null ? "no image" : image.length + "B")
+        + (configuration == null ? "" : " " + configuration) + "]";
   }
 }

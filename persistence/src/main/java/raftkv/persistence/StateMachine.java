@@ -7,8 +7,9 @@ package raftkv.persistence;
 public interface StateMachine {
 
   /**
-   * Applies one committed entry; every entry arrives once, in index order, no-ops included (so
-   * that the state machine always knows the index its state stands for).
+   * Applies one committed entry; every entry arrives once, in index order, no-ops and
+   * configuration entries included (so that the state machine always knows the index its state
+   * stands for). Only {@link LogEntry.Kind#COMMAND} entries are the state machine's business.
    *
    * @return the result handed back to the client that proposed the entry ({@code null} for a no-op)
    */

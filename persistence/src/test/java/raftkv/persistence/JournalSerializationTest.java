@@ -152,4 +152,24 @@ class JournalSerializationTest {
     assertRoundTrip(new JournalReply.Written(9));
     assertRoundTrip(new JournalReply.WriteFailed(9, "disk full"));
   }
+
+  /** Thesis §4: the configuration travels in CONFIG entries and in snapshots, and both keep it. */
+  @Test
+  void configurationsRoundTripInEntriesAndSnapshots() {
+    Configuration config = Configuration.ofVoters(List.of("m2", "m1"))
+        .with("m4", new Configuration.Member("akka://raftkv@10.0.0.4:2380", Configuration.Role.LEARNER));
+    assertEquals(List.of("m1", "m2"), config.voters());
+    assertEquals(List.of("m4"), config.learners());
+    assertEquals(config, Configuration.decode(config.encode()));
+    assertEquals(Configuration.NONE, Configuration.decode(Configuration.NONE.encode()));
+    assertThrows(IllegalArgumentException.class, () -> Configuration.decode(new byte[] {7}));
+    LogEntry entry = LogEntry.config(3, 2, config);
+    assertEquals(config, Configuration.decode(entry.data()));
+    assertRoundTrip(config);
+    assertRoundTrip(new JournalEvent.EntriesAppended(List.of(entry)));
+    Snapshot withConfig = new Snapshot(5, 2, new byte[] {1}, config);
+    assertRoundTrip(withConfig);
+    assertRoundTrip(new JournalEvent.SnapshotTaken(withConfig));
+    assertRoundTrip(new JournalReply.Recovered(new HardState(2, null), withConfig, List.of()));
+  }
 }

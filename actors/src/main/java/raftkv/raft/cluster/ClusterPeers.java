@@ -1,11 +1,13 @@
 package raftkv.raft.cluster;
 
 import akka.actor.Address;
+import akka.actor.AddressFromURIString;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorRefResolver;
 import akka.actor.typed.ActorSystem;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import raftkv.persistence.Configuration;
 import raftkv.raft.Peers;
 import raftkv.raft.RaftMessage;
 
@@ -21,7 +23,11 @@ public final class ClusterPeers implements Peers {
   private final ActorRefResolver resolver;
   private final Address localAddress;
   private final String group;
-  private final Map<String, Address> addresses;
+  private final ActorRef<RaftMessage> nowhere;
+  /** The addresses the member was started with: the initial configuration's, and those it was told of. */
+  private final Map<String, Address> configured;
+  /** Member id to address: the configured ones, overridden by what the configuration says. */
+  private final Map<String, Address> addresses = new ConcurrentHashMap<>();
   private final Map<String, ActorRef<RaftMessage>> remoteRefs = new ConcurrentHashMap<>();
 
   /**
@@ -32,7 +38,24 @@ public final class ClusterPeers implements Peers {
     this.resolver = ActorRefResolver.get(system);
     this.localAddress = system.address();
     this.group = group;
-    this.addresses = Map.copyOf(addresses);
+    this.configured = Map.copyOf(addresses);
+    this.addresses.putAll(addresses);
+    this.nowhere = system.deadLetters().unsafeUpcast();
+  }
+
+  /**
+   * Learns the addresses the configuration names (thesis §4; an empty one means "as configured at
+   * start"). Members it no longer names keep their last address: the member may still have to
+   * answer one of them (a removed member asking for a vote), and a message to it is harmless.
+   */
+  @Override
+  public void configure(Configuration configuration) {
+    configuration.members().forEach((member, m) -> {
+      Address address = m.address().isEmpty() ? configured.get(member) : AddressFromURIString.parse(m.address());
+      if (address != null && !address.equals(addresses.put(member, address))) {
+        remoteRefs.remove(member); // moved: resolve again
+      }
+    });
   }
 
   /** The name every member of {@code group} runs under, below {@code /system} (see {@link RaftMember}). */
@@ -49,7 +72,8 @@ public final class ClusterPeers implements Peers {
   public ActorRef<RaftMessage> ref(String member) {
     Address address = addresses.get(member);
     if (address == null) {
-      throw new IllegalArgumentException("no address configured for member " + member + " of group " + group);
+      // Neither configured nor named by any configuration seen here: nowhere to send it.
+      return nowhere;
     }
     if (address.equals(localAddress)) {
       // A local ref names one incarnation of the actor, and this one may not be started yet (or

@@ -16,7 +16,8 @@ import raftkv.raft.RaftSettings;
 /**
  * Starts this actor system's member of a Raft group at the group's fixed path,
  * {@code /system/raft-<group>}, where the other members' {@link ClusterPeers} look for it. The
- * voters are the members of the address map.
+ * initial configuration's voters are the members of the address map; the configuration in force
+ * is the last one in the log (thesis §4), from which {@link ClusterPeers} learns new addresses.
  *
  * <p>Why {@code /system}: a typed ActorSystem lets no one but its guardian spawn below
  * {@code /user}, and a Raft member is infrastructure that any application guardian should be able
@@ -45,6 +46,28 @@ public final class RaftMember {
         Props.empty());
   }
 
+  /**
+   * Spawns a member that joins an existing group (etcd's {@code --initial-cluster-state existing}):
+   * it starts with no configuration, takes no part (never campaigns, never votes) until the leader's
+   * log or snapshot names it, and learns the configuration from there. The leader must have added
+   * it first ({@link raftkv.raft.ClientRequest.ChangeMembership}), best as a learner.
+   *
+   * @param members the Akka addresses of the members it should be able to answer (the group's
+   *     current members and itself); the configuration it learns adds and overrides them
+   */
+  public static ActorRef<RaftMessage> spawnJoining(
+      ActorSystem<?> system,
+      String group,
+      String member,
+      Map<String, Address> members,
+      ActorRef<JournalCommand> journal,
+      StateMachine stateMachine) {
+    return system.systemActorOf(
+        behavior(system, group, member, members, journal, stateMachine, true),
+        ClusterPeers.actorName(group),
+        Props.empty());
+  }
+
   private static Behavior<RaftMessage> behavior(
       ActorSystem<?> system,
       String group,
@@ -52,6 +75,17 @@ public final class RaftMember {
       Map<String, Address> members,
       ActorRef<JournalCommand> journal,
       StateMachine stateMachine) {
+    return behavior(system, group, member, members, journal, stateMachine, false);
+  }
+
+  private static Behavior<RaftMessage> behavior(
+      ActorSystem<?> system,
+      String group,
+      String member,
+      Map<String, Address> members,
+      ActorRef<JournalCommand> journal,
+      StateMachine stateMachine,
+      boolean joining) {
     Address configured = members.get(member);
     if (!system.address().equals(configured)) {
       // Peers would send to the configured address and never reach this member.
@@ -60,6 +94,9 @@ public final class RaftMember {
     }
     var voters = members.keySet().stream().sorted().toList();
     var settings = RaftSettings.fromConfig(system.settings().config(), group, member, voters);
+    if (joining) {
+      settings = settings.joining();
+    }
     return RaftNode.create(settings, new ClusterPeers(system, group, members), journal, stateMachine, new Random());
   }
 }

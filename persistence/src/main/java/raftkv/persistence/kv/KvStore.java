@@ -29,14 +29,14 @@ public final class KvStore implements StateMachine {
   // ---- the log ----
 
   /**
-   * Applies a committed entry: a no-op only moves the applied index; a command's result comes
+   * Applies a committed entry: a no-op or a configuration entry only moves the applied index; a command's result comes
    * back encoded ({@link KvResultCodec#decode}). Data that is no command fails the same way on
    * every member ({@link KvError#MALFORMED_COMMAND}) instead of stopping the apply loop.
    */
   @Override
   public byte[] apply(LogEntry entry) {
-    if (entry.kind() == LogEntry.Kind.NOOP) {
-      advanceTo(entry.index());
+    if (entry.kind() != LogEntry.Kind.COMMAND) {
+      advanceTo(entry.index()); // a no-op, or a configuration entry (the Raft layer's business)
       return null;
     }
     KvCommand command;
