@@ -52,7 +52,12 @@ import raftkv.raft.cluster.SeedNodes;
 class ClusterFailoverTest {
   private static final String GROUP = "g0";
   private static final List<String> IDS = List.of("n1", "n2", "n3");
-  private static final Duration FAILOVER_LIMIT = Duration.ofSeconds(3);
+  /**
+   * Two election rounds at the longest wait (2 x the 1 s timeout each) and some slack: one split
+   * vote is Raft working as designed, not a failure (a 3 s limit failed once at 3.2 s on a loaded
+   * machine, its new leader in term 3).
+   */
+  private static final Duration FAILOVER_LIMIT = Duration.ofSeconds(5);
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(3);
   private static final Duration AWAIT = Duration.ofSeconds(20);
   private static final Duration POLL = Duration.ofMillis(10);
