@@ -495,6 +495,20 @@ final class Simulator {
     }
   }
 
+  private final List<TestInbox<MembershipReply>> openChanges = new ArrayList<>();
+  private int changesApplied;
+  private int changesRefused;
+
+  /** Membership changes answered Changed (committed and applied where asked). */
+  int changesApplied() {
+    return changesApplied;
+  }
+
+  /** Membership changes refused as invalid or unsafe (not the retryable ones). */
+  int changesRefused() {
+    return changesRefused;
+  }
+
   /** The highest commit index checked per leader and term. */
   private final Map<String, Long> checkedCommit = new HashMap<>();
 
@@ -508,10 +522,10 @@ final class Simulator {
       return;
     }
     String key = s.member() + "@" + s.term();
-    if (s.commitIndex() <= checkedCommit.getOrDefault(key, 0L)) {
-      return;
+    Long checked = checkedCommit.put(key, s.commitIndex());
+    if (checked == null || s.commitIndex() <= checked) {
+      return; // first seen leading: what it committed before it led was not its decision
     }
-    checkedCommit.put(key, s.commitIndex());
     long index = s.commitIndex();
     LogEntry entry = diskEntry(s.member(), index);
     if (entry == null) {
@@ -557,6 +571,11 @@ final class Simulator {
       run(members.get(id), new ClientRequest.ChangeMembership(change, replies.getRef()), "change " + change + " at " + id);
     }
     return replies;
+  }
+
+  /** As {@link #change}, for a client that never reads the answer: the simulator counts it. */
+  void changeCounted(String id, MembershipChange change) {
+    openChanges.add(change(id, change));
   }
 
   /** Asks member {@code id} to hand leadership to {@code target}. */
@@ -653,6 +672,16 @@ final class Simulator {
   }
 
   private void collectReplies() {
+    Iterator<TestInbox<MembershipReply>> changes = openChanges.iterator();
+    while (changes.hasNext()) {
+      TestInbox<MembershipReply> inbox = changes.next();
+      if (inbox.hasMessages()) {
+        MembershipReply r = inbox.receiveMessage();
+        changesApplied += r instanceof MembershipReply.Changed ? 1 : 0;
+        changesRefused += r instanceof MembershipReply.Refused ? 1 : 0;
+        changes.remove();
+      }
+    }
     Iterator<Proposal> it = open.iterator();
     while (it.hasNext()) {
       Proposal p = it.next();
