@@ -41,7 +41,7 @@ public final class RaftMember {
       ActorRef<JournalCommand> journal,
       StateMachine stateMachine) {
     return system.systemActorOf(
-        behavior(system, group, member, members, journal, stateMachine),
+        behavior(system, group, member, members, journal, stateMachine, false),
         ClusterPeers.actorName(group),
         Props.empty());
   }
@@ -66,16 +66,6 @@ public final class RaftMember {
         behavior(system, group, member, members, journal, stateMachine, true),
         ClusterPeers.actorName(group),
         Props.empty());
-  }
-
-  private static Behavior<RaftMessage> behavior(
-      ActorSystem<?> system,
-      String group,
-      String member,
-      Map<String, Address> members,
-      ActorRef<JournalCommand> journal,
-      StateMachine stateMachine) {
-    return behavior(system, group, member, members, journal, stateMachine, false);
   }
 
   private static Behavior<RaftMessage> behavior(
