@@ -191,12 +191,12 @@ public final class GatewayRequests {
 
   /** A single watch message as a unary body would be read (for tests and simple callers). */
   public static WatchRequest watch(byte[] body) throws GatewayException {
-    return watch(decodeFirst(body, GatewayError.UNKNOWN), GatewayError.UNKNOWN);
+    return watch(decodeFirst(body, GatewayStream.UNREADABLE), GatewayStream.UNREADABLE);
   }
 
   /** A single keepalive message as the first message of the stream. */
   public static LeaseKeepAlive leaseKeepAlive(byte[] body) throws GatewayException {
-    return leaseKeepAlive(decodeFirst(body, GatewayError.UNKNOWN), GatewayError.UNKNOWN);
+    return leaseKeepAlive(decodeFirst(body, GatewayStream.UNREADABLE), GatewayStream.UNREADABLE);
   }
 
   // ---- the messages ----

@@ -9,11 +9,17 @@ import java.util.List;
  * Splits the request body of a streaming endpoint ({@code /v3/watch}, {@code /v3/lease/keepalive})
  * into messages as it arrives, the way grpc-gateway's stream handler does: one JSON value after
  * another (any blanks between). If the first message cannot be read, the whole request fails with
- * UNKNOWN (HTTP 500, before any answer is sent); a later message that cannot be read ends the
+ * {@link #UNREADABLE} (before any answer is sent); a later message that cannot be read ends the
  * input silently ({@link #inputClosed()}), while answers for earlier messages go on. Not
  * thread-safe: one per connection.
  */
 public final class GatewayStream<T> {
+  /**
+   * The gRPC code of a first message that cannot be read: INVALID_ARGUMENT (HTTP 400), as for every
+   * unary request. etcd's gateway says UNKNOWN (HTTP 500) here, which tells a client that the
+   * server failed and a retry may help, when the request is what is wrong.
+   */
+  public static final int UNREADABLE = GatewayError.INVALID_ARGUMENT;
 
   interface MessageReader<T> {
     T read(GoJson.Value message, int grpcCode) throws GatewayException;
@@ -74,10 +80,10 @@ public final class GatewayStream<T> {
           break;
         }
         offset = d.end();
-        out.add(reader.read(d.value(), GatewayError.UNKNOWN));
+        out.add(reader.read(d.value(), UNREADABLE));
         messages++;
       } catch (GoJson.SyntaxException e) {
-        failed(GatewayException.of(GatewayError.UNKNOWN, e.getMessage()));
+        failed(GatewayException.of(UNREADABLE, e.getMessage()));
       } catch (GatewayException e) {
         failed(e);
       }

@@ -159,8 +159,8 @@ class GatewayRequestsTest {
     GatewayException e = assertThrows(GatewayException.class,
         () -> GatewayRequests.watch(b("{\"create_request\":{\"key\":\"Zm9v\",\"filters\":\"NOPUT\"}}")));
     assertEquals("invalid target \"slice\" for enum etcdserverpb.WatchCreateRequest_FilterType", e.getMessage());
-    assertEquals(2, e.grpcCode());
-    assertEquals(500, e.httpStatus());
+    assertEquals(3, e.grpcCode()); // etcd: UNKNOWN (2, HTTP 500); see GatewayStream.UNREADABLE
+    assertEquals(400, e.httpStatus());
   }
 
   @Test
@@ -174,8 +174,8 @@ class GatewayRequestsTest {
     GatewayException e = assertThrows(GatewayException.class, () -> bad.feed(b("{\"ID\":\"abc\"}")));
     assertEquals(GatewayResponses.error(e).body(),
         "{\"error\":\"invalid character 'a' looking for beginning of value\","
-            + "\"message\":\"invalid character 'a' looking for beginning of value\",\"code\":2}");
-    assertEquals(500, e.httpStatus());
+            + "\"message\":\"invalid character 'a' looking for beginning of value\",\"code\":3}");
+    assertEquals(400, e.httpStatus());
     assertEquals(List.of(), GatewayStream.keepAlive().finish());
   }
 }
