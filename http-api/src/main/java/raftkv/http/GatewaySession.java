@@ -32,8 +32,11 @@ final class GatewaySession {
   /** A piece of the request body. */
   record Chunk(ByteString bytes) implements Message {}
 
-  /** The request body has ended (or failed: the client is gone). */
+  /** The request body has ended. */
   enum BodyEnded implements Message { INSTANCE }
+
+  /** The request body broke off: the connection closed inside it, or its framing was wrong. */
+  enum BodyFailed implements Message { INSTANCE }
 
   /** One message for the client; {@code null} is nothing to send. */
   record Emit(String json) implements Message {}
@@ -121,6 +124,7 @@ final class GatewaySession {
     return Behaviors.receive(Message.class)
         .onMessage(Chunk.class, c -> take(() -> typed.feed(c.bytes().toArray()), handler, outlet))
         .onMessageEquals(BodyEnded.INSTANCE, () -> take(typed::finish, handler, outlet))
+        .onMessageEquals(BodyFailed.INSTANCE, () -> take(() -> brokenOff(typed), handler, outlet))
         .onMessage(Emit.class, e -> {
           send(e.json());
           return Behaviors.same();
@@ -156,6 +160,19 @@ final class GatewaySession {
       handler.onInputClosed(outlet);
     }
     return Behaviors.same();
+  }
+
+  /**
+   * The whole messages that came before the body broke off. With none, and no answer yet, the
+   * request is refused as etcd's decoder refuses a body cut short: a stream opened for it would
+   * wait for requests that can never come.
+   */
+  private <T> List<T> brokenOff(GatewayStream<T> typed) throws GatewayException {
+    List<T> last = typed.finish();
+    if (last.isEmpty() && !response.isDone()) {
+      throw GatewayException.of(GatewayStream.UNREADABLE, "unexpected EOF");
+    }
+    return last;
   }
 
   /** Tells the response stream to complete (see {@link #isEnd}). */

@@ -57,7 +57,8 @@ final class StreamRoutes extends AllDirectives {
         Props.empty());
     entity.getDataBytes()
         .runForeach(chunk -> session.tell(new GatewaySession.Chunk(chunk)), system)
-        .whenComplete((done, failure) -> session.tell(GatewaySession.BodyEnded.INSTANCE));
+        .whenComplete((done, failure) ->
+            session.tell(failure == null ? GatewaySession.BodyEnded.INSTANCE : GatewaySession.BodyFailed.INSTANCE));
     return completeWithFuture(response);
   }
 }
