@@ -258,8 +258,9 @@ final class Leader extends Role {
         maybeHandOver(m.from(), progress);
       }
       Behavior<RaftMessage> next = advanced ? maybeCommit() : Behaviors.same();
-      if (followers.get(m.from()) == progress) {
-        sendEntries(m.from(), progress);
+      if (followers.get(m.from()) == progress && !sendEntries(m.from(), progress)
+          && progress.lagsCommit(state.commitIndex())) {
+        sendHeartbeat(m.from(), progress);
       }
       return next;
     } else if (progress.rejected(m.rejectedIndex(), nextAfterConflict(m))) {
@@ -470,7 +471,7 @@ final class Leader extends Role {
       long prev = progress.next() - 1;
       var settings = setup.settings();
       List<LogEntry> entries = state.log.slice(progress.next(), settings.maxBatchEntries(), settings.maxBatchBytes());
-      send(member, prev, entries);
+      send(member, progress, prev, entries);
       progress.sent(entries.get(entries.size() - 1).index());
       sent = true;
     }
@@ -500,11 +501,12 @@ final class Leader extends Role {
    */
   private void sendHeartbeat(String member, Progress progress) {
     if (progress.match() >= state.log.snapshotIndex()) {
-      send(member, progress.match(), List.of());
+      send(member, progress, progress.match(), List.of());
     }
   }
 
-  private void send(String member, long prev, List<LogEntry> entries) {
+  private void send(String member, Progress progress, long prev, List<LogEntry> entries) {
+    progress.toldCommit(Math.min(state.commitIndex(), prev + entries.size()));
     ActorRef<RaftMessage> ref = setup.peers().ref(member);
     ref.tell(
         new RaftRpc.AppendEntries(

@@ -19,6 +19,7 @@ final class Progress {
   private boolean active;
   private boolean activeLastPeriod;
   private long matchAtLastRound;
+  private long commitTold;
   /** The snapshot being sent, or null; and the offset of its next chunk. */
   private Snapshot sending;
   private long sendingOffset;
@@ -102,6 +103,25 @@ final class Progress {
     if (!probing) {
       next = lastIndex + 1;
     }
+  }
+
+  /**
+   * An AppendEntries told the follower that everything up to {@code commitIndex} is committed
+   * (the leader's commit, capped at the message's last entry: a follower commits no further than
+   * what it knows to match).
+   */
+  void toldCommit(long commitIndex) {
+    commitTold = Math.max(commitTold, commitIndex);
+  }
+
+  /**
+   * Whether the follower may not know that its log is committed up to {@code min(commitIndex,
+   * match)}: it acknowledged entries after it was last told the commit, for instance the entries
+   * a quorum without it had already committed. Such a follower waits for the next heartbeat to
+   * apply them, and so do the clients whose requests it forwarded.
+   */
+  boolean lagsCommit(long commitIndex) {
+    return commitTold < Math.min(commitIndex, match);
   }
 
   /** The follower holds our log up to {@code matchIndex}; returns whether match advanced. */
