@@ -4,7 +4,9 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.Scheduler;
 import akka.actor.typed.javadsl.AskPattern;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import raftkv.kv.KvReply;
 import raftkv.kv.KvRequest;
@@ -20,15 +22,18 @@ public final class KvClient {
 
   private final ActorRef<KvRequest> service;
   private final Scheduler scheduler;
+  private final Executor executor;
   private final Duration timeout;
 
   /**
    * @param timeout a little more than {@code raftkv.kv.request-timeout}, within which the service
    *                answers every request itself
+   * @param executor where the answers complete (the actor system's dispatcher)
    */
-  public KvClient(ActorRef<KvRequest> service, Scheduler scheduler, Duration timeout) {
+  public KvClient(ActorRef<KvRequest> service, Scheduler scheduler, Executor executor, Duration timeout) {
     this.service = service;
     this.scheduler = scheduler;
+    this.executor = executor;
     this.timeout = timeout;
   }
 
@@ -65,8 +70,16 @@ public final class KvClient {
     return ask(request, timeout);
   }
 
+  /**
+   * The ask's answer, in a plain {@link CompletableFuture} completed on {@link #executor}. Akka's
+   * own stage runs every callback given without an executor on the JDK's common pool, and with
+   * 2 CPUs that pool has parallelism 1, where the JDK starts a new thread per callback.
+   */
   private CompletionStage<KvReply> ask(Function<ActorRef<KvReply>, KvRequest> request, Duration within) {
-    return AskPattern.ask(service, request::apply, within, scheduler)
-        .exceptionally(failure -> new KvReply.Unavailable(TIMED_OUT));
+    CompletableFuture<KvReply> answer = new CompletableFuture<>();
+    AskPattern.ask(service, request::apply, within, scheduler).whenCompleteAsync(
+        (reply, failure) -> answer.complete(failure == null ? reply : new KvReply.Unavailable(TIMED_OUT)),
+        executor);
+    return answer;
   }
 }

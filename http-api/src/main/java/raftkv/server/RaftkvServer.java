@@ -89,7 +89,7 @@ public final class RaftkvServer implements AutoCloseable {
       metrics.watchesFrom(member.watchCount());
       PeerRoundTrip.start(system, config.name(), members, metrics);
       Duration timeout = akka.getDuration("raftkv.kv.request-timeout").plusSeconds(1);
-      var kv = new KvClient(member.service(), system.scheduler(), timeout);
+      var kv = new KvClient(member.service(), system.scheduler(), system.executionContext(), timeout);
       var directory = new MemberDirectory(system, cluster, members);
       Route routes = new HttpMetrics(metrics).instrument(
           new EtcdRoutes(kv, directory, () -> DirectorySize.of(dataDir.path()), system).route()
