@@ -63,9 +63,10 @@ public final class LeaseCommand extends CommandGroup {
   public static final class Revoke extends OneLease {
     @Override
     protected int run(RaftkvCtl global) {
+      var body = idBody();
       JsonNode answer;
       try {
-        answer = client(global).call("lease/revoke", idBody());
+        answer = client(global).call("lease/revoke", body);
       } catch (GatewayClient.Unreachable e) {
         throw e;
       } catch (CtlException e) {
