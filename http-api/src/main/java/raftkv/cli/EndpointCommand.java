@@ -85,7 +85,8 @@ public final class EndpointCommand extends CommandGroup {
         }
         case table -> {
           Table t = new Table("ENDPOINT", "ID", "VERSION", "DB SIZE", "IS LEADER", "IS LEARNER", "RAFT TERM",
-              "RAFT INDEX", "RAFT APPLIED INDEX", "ERRORS").alignRight(0, 1, 2, 3, 4, 5, 6, 7, 8, 9); // etcdctl aligns every cell right
+              "RAFT INDEX", "RAFT APPLIED INDEX", "ERRORS")
+              .alignRight(0, 1, 2, 3, 4, 5, 6, 7, 8, 9); // as etcdctl: every cell right
           for (Row r : rows) {
             t.row((Object[]) cells(r));
           }
