@@ -84,11 +84,12 @@ class RaftkvCtlEtcdTest {
     String table = ctl("member", "list", "-w", "table").out();
     assertTrue(table.matches("(?s).*\\| " + id + " \\| unstarted \\| +\\| +http://127\\.0\\.0\\.1:9 \\| +\\| +true \\|\n.*"), table);
 
+    assertTrue(error("member", "promote", id)
+        .startsWith("Error: etcdserver: can only promote a learner member which is in sync with leader"));
     assertEquals("Member " + padded + " updated in cluster " + clusterId + "\n",
         ctl("member", "update", id, "--peer-urls=http://127.0.0.1:10").out());
     // etcd 3.4's member list no longer shows an updated learner as one: its bug, not ours
     assertTrue(ctl("member", "list").out().contains(id + ", unstarted, , http://127.0.0.1:10, , "));
-    assertTrue(error("member", "promote", id).startsWith("Error: etcdserver: can only promote a learner member"));
     assertEquals("Member " + padded + " removed from cluster " + clusterId + "\n", ctl("member", "remove", id).out());
     assertTrue(error("member", "remove", id).startsWith("Error: etcdserver: member not found"));
     assertEquals(1, ctl("member", "list").out().lines().count());
