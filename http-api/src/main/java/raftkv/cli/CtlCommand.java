@@ -1,5 +1,6 @@
 package raftkv.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,6 +36,17 @@ public abstract class CtlCommand implements Callable<Integer> {
 
   protected static GatewayClient client(RaftkvCtl global) {
     return new GatewayClient(global.endpoints(), global.dialTimeout(), global.commandTimeout());
+  }
+
+  /** Sends a command's one request to {@code /v3/<path>} and prints the answer: as JSON, or as the command's text. */
+  protected int callAndPrint(RaftkvCtl global, String path, TxnOp op) {
+    JsonNode answer = client(global).call(path, op.request());
+    if (global.writeOut() == WriteOut.json) {
+      printJson(answer);
+    } else {
+      op.printSimple(out(), answer);
+    }
+    return 0;
   }
 
   /** Prints a gateway answer as {@code -w json} does: the JSON as the server wrote it, on one line. */

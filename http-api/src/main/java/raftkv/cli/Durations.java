@@ -37,6 +37,17 @@ public final class Durations {
     return Duration.ofNanos(Math.round(nanos));
   }
 
+  /** A duration as Go prints one ({@code 1.802658ms}, {@code 2.5s}, {@code 812µs}), as etcdctl shows what took how long. */
+  public static String format(Duration d) {
+    long nanos = d.toNanos();
+    if (nanos < 1_000) {
+      return nanos + "ns";
+    }
+    int scale = nanos < 1_000_000 ? 3 : nanos < 1_000_000_000 ? 6 : 9;
+    String unit = scale == 3 ? "µs" : scale == 6 ? "ms" : "s";
+    return java.math.BigDecimal.valueOf(nanos, scale).stripTrailingZeros().toPlainString() + unit;
+  }
+
   /** The picocli converter. */
   public static final class Converter implements CommandLine.ITypeConverter<Duration> {
     @Override

@@ -7,20 +7,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code endpoint}: etcdctl's endpoint commands ({@code status} now; {@code health}, {@code hashkv} to come). */
-@Command(name = "endpoint", description = "Endpoint related commands", subcommands = EndpointCommand.Status.class)
-public final class EndpointCommand implements Runnable {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "endpoint needs a subcommand (try --help)");
-  }
+/** {@code endpoint}: etcdctl's endpoint commands {@code status} and {@code health}. */
+@Command(name = "endpoint", description = "Endpoint related commands",
+    subcommands = {EndpointCommand.Status.class, EndpointHealthCommand.class})
+public final class EndpointCommand extends CommandGroup {
 
   /** The endpoints to ask: the given ones, or with {@code --cluster} every member's client URLs. */
   static List<String> targets(GatewayClient client, boolean cluster) {
@@ -92,7 +85,8 @@ public final class EndpointCommand implements Runnable {
         }
         case table -> {
           Table t = new Table("ENDPOINT", "ID", "VERSION", "DB SIZE", "IS LEADER", "IS LEARNER", "RAFT TERM",
-              "RAFT INDEX", "RAFT APPLIED INDEX", "ERRORS").alignRight(6, 7, 8);
+              "RAFT INDEX", "RAFT APPLIED INDEX", "ERRORS")
+              .alignRight(0, 1, 2, 3, 4, 5, 6, 7, 8, 9); // as etcdctl: every cell right
           for (Row r : rows) {
             t.row((Object[]) cells(r));
           }

@@ -103,6 +103,60 @@ public final class GatewayClient {
     return answer;
   }
 
+  /**
+   * Opens a streamed endpoint ({@code watch}, {@code lease/keepalive}) on the first endpoint that
+   * can be reached: {@code body} is the whole request stream, the answer one JSON message a line.
+   * {@code timeout} bounds the wait for the answer's start, not the stream.
+   */
+  public java.util.stream.Stream<String> stream(String path, ObjectNode body, Duration timeout) {
+    CtlException last = null;
+    for (String endpoint : endpoints) {
+      try {
+        HttpResponse<java.util.stream.Stream<String>> response =
+            http.send(request(endpoint, path, JSON.writeValueAsBytes(body), timeout), HttpResponse.BodyHandlers.ofLines());
+        if (response.statusCode() != 200) {
+          String text = response.body().collect(java.util.stream.Collectors.joining("\n"));
+          throw new CtlException(endpoint + ": HTTP " + response.statusCode() + ": " + text);
+        }
+        return response.body();
+      } catch (IOException e) {
+        last = new Unreachable(endpoint + ": " + e, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CtlException("interrupted", e);
+      }
+    }
+    throw last;
+  }
+
+  /** One message of a stream: its {@code result}, or the stream's error as a {@link CtlException}. */
+  public static JsonNode streamResult(String line) {
+    JsonNode message;
+    try {
+      message = JSON.readTree(line);
+    } catch (IOException e) {
+      throw new CtlException("not JSON in the stream: " + line);
+    }
+    if (message.has("error")) {
+      JsonNode error = message.get("error");
+      throw new CtlException(error.path("message").asText(error.toString()));
+    }
+    return message.path("result");
+  }
+
+  /** A GET of {@code path} (e.g. {@code /health}) on {@code endpoint}: status and body, or {@link Unreachable}. */
+  public HttpResponse<String> get(String endpoint, String path) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create(endpoint + path)).timeout(commandTimeout).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new Unreachable(endpoint + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CtlException("interrupted", e);
+    }
+  }
+
   /** A POST of a JSON body to {@code /v3/<path>}. */
   public static HttpRequest request(String endpoint, String path, byte[] json, Duration timeout) {
     return HttpRequest.newBuilder(URI.create(endpoint + "/v3/" + path))
@@ -145,13 +199,17 @@ public final class GatewayClient {
     return new String(bytes(node, field), StandardCharsets.UTF_8);
   }
 
-  /** A 64-bit integer field (a string or a number in JSON; absent means 0), unsigned as etcd's ids are. */
+  /** A 64-bit integer field (a string or a number in JSON; absent means 0), unsigned as etcd's ids are, or negative. */
   public static long int64(JsonNode node, String field) {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
       return 0;
     }
-    return v.isNumber() ? v.asLong() : Long.parseUnsignedLong(v.asText());
+    if (v.isNumber()) {
+      return v.asLong();
+    }
+    String t = v.asText();
+    return t.startsWith("-") ? Long.parseLong(t) : Long.parseUnsignedLong(t); // a TTL of -1: the lease is gone
   }
 
   /** The end of the range that holds every key starting with {@code prefix} (etcd's {@code GetPrefixRangeEnd}). */
@@ -169,5 +227,31 @@ public final class GatewayClient {
   /** etcd's member ids as etcdctl prints them: lower-case hex. */
   public static String hexId(long id) {
     return Long.toHexString(id);
+  }
+
+  /** Lease ids as etcdctl prints them: 16 hex digits, zero-padded. */
+  public static String leaseHex(long id) {
+    return String.format("%016x", id);
+  }
+
+  /** A member or lease id given in hex, as etcdctl takes them; {@code what} names it in the error. */
+  public static long parseHexId(String text, String what) {
+    if (text == null) {
+      throw new CtlException(what + " is not provided");
+    }
+    try {
+      return Long.parseUnsignedLong(text, 16);
+    } catch (NumberFormatException e) {
+      throw new CtlException("bad " + what + " arg (" + text + " is not hexadecimal), expecting ID in Hex");
+    }
+  }
+
+  /** A decimal integer argument; {@code what} names it in the error. */
+  public static long parseLong(String text, String what) {
+    try {
+      return Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      throw new CtlException("bad " + what + " (" + text + " is not an integer)");
+    }
   }
 }

@@ -2,13 +2,14 @@ package raftkv.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code get KEY [RANGE_END]}: etcdctl's get (a key, a prefix, a range), through {@code /v3/kv/range}. */
 @Command(name = "get", description = "Gets the key or a range of keys")
-public final class GetCommand extends CtlCommand {
+public final class GetCommand extends CtlCommand implements TxnOp {
   @Mixin
   KeyRangeArgs range;
 
@@ -37,17 +38,7 @@ public final class GetCommand extends CtlCommand {
     JsonNode answer = client(global).call("kv/range", body);
     switch (global.writeOut()) {
       case json -> printJson(answer);
-      case simple -> {
-        for (JsonNode kv : answer.path("kvs")) {
-          if (!printValueOnly) {
-            out().println(GatewayClient.text(kv, "key"));
-          }
-          out().println(keysOnly ? "" : GatewayClient.text(kv, "value"));
-        }
-        if (countOnly) {
-          out().println(GatewayClient.int64(answer, "count"));
-        }
-      }
+      case simple -> printSimple(out(), answer);
       case table -> {
         Table t = new Table("KEY", "VALUE", "CREATE REV", "MOD REV", "VERSION", "LEASE").alignRight(2, 3, 4);
         for (JsonNode kv : answer.path("kvs")) {
@@ -64,8 +55,27 @@ public final class GetCommand extends CtlCommand {
     return 0;
   }
 
+  @Override
+  public String kind() {
+    return "range";
+  }
+
+  @Override
+  public void printSimple(PrintWriter out, JsonNode answer) {
+    for (JsonNode kv : answer.path("kvs")) {
+      if (!printValueOnly) {
+        out.println(GatewayClient.text(kv, "key"));
+      }
+      out.println(keysOnly ? "" : GatewayClient.text(kv, "value"));
+    }
+    if (countOnly) {
+      out.println(GatewayClient.int64(answer, "count"));
+    }
+  }
+
   /** The range request these flags ask for (etcdctl's rules: --prefix and --from-key exclude a range end). */
-  ObjectNode request() {
+  @Override
+  public ObjectNode request() {
     if (!consistency.equals("l") && !consistency.equals("s")) {
       throw new CtlException("unknown consistency flag \"" + consistency + "\"");
     }

@@ -2,13 +2,14 @@ package raftkv.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code put KEY VALUE}: etcdctl's put; prints {@code OK}. */
 @Command(name = "put", description = "Puts the given key into the store")
-public final class PutCommand extends CtlCommand {
+public final class PutCommand extends CtlCommand implements TxnOp {
   @Parameters(index = "0", paramLabel = "KEY")
   String key;
 
@@ -23,24 +24,32 @@ public final class PutCommand extends CtlCommand {
 
   @Override
   protected int run(RaftkvCtl global) {
+    return callAndPrint(global, "kv/put", this);
+  }
+
+  @Override
+  public String kind() {
+    return "put";
+  }
+
+  @Override
+  public ObjectNode request() {
     ObjectNode body = GatewayClient.body().put("key", GatewayClient.b64(key)).put("value", GatewayClient.b64(value));
     if (lease != null) {
-      body.put("lease", Long.toString(Long.parseUnsignedLong(lease, 16)));
+      body.put("lease", Long.toUnsignedString(GatewayClient.parseHexId(lease, "lease ID")));
     }
     if (prevKv) {
       body.put("prev_kv", true);
     }
-    JsonNode answer = client(global).call("kv/put", body);
-    switch (global.writeOut()) {
-      case json -> printJson(answer);
-      case table, simple -> {
-        out().println("OK");
-        if (prevKv && answer.has("prev_kv")) {
-          out().println(GatewayClient.text(answer.get("prev_kv"), "key"));
-          out().println(GatewayClient.text(answer.get("prev_kv"), "value"));
-        }
-      }
+    return body;
+  }
+
+  @Override
+  public void printSimple(PrintWriter out, JsonNode answer) {
+    out.println("OK");
+    if (prevKv && answer.has("prev_kv")) {
+      out.println(GatewayClient.text(answer.get("prev_kv"), "key"));
+      out.println(GatewayClient.text(answer.get("prev_kv"), "value"));
     }
-    return 0;
   }
 }

@@ -1,5 +1,6 @@
 package raftkv.cli;
 
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +26,9 @@ import raftkv.cli.bench.BenchmarkCommand;
     versionProvider = RaftkvCtl.Version.class, sortOptions = false,
     description = "A command line client for raftkv (and etcd), talking to the etcd v3 JSON gateway.",
     subcommands = {
-        PutCommand.class, GetCommand.class, DelCommand.class, EndpointCommand.class, BenchmarkCommand.class,
-        CommandLine.HelpCommand.class})
+        GetCommand.class, PutCommand.class, DelCommand.class, TxnCommand.class, CompactionCommand.class,
+        WatchCommand.class, LeaseCommand.class, MemberCommand.class, EndpointCommand.class, MoveLeaderCommand.class,
+        BenchmarkCommand.class, CommandLine.HelpCommand.class})
 public final class RaftkvCtl implements Runnable {
   public static final List<String> DEFAULT_ENDPOINTS = List.of("http://127.0.0.1:2379");
   public static final Duration DEFAULT_DIAL_TIMEOUT = Duration.ofSeconds(2);
@@ -52,6 +54,13 @@ public final class RaftkvCtl implements Runnable {
 
   @Spec
   CommandSpec spec;
+
+  /** Where {@code txn} reads its requests from. */
+  private InputStream in = System.in;
+
+  public InputStream in() {
+    return in;
+  }
 
   /** Whether the error stream is the JVM's own (so a progress bar may be drawn on a terminal). */
   private boolean ownStderr;
@@ -85,9 +94,15 @@ public final class RaftkvCtl implements Runnable {
     System.exit(run(System.out, System.err, args));
   }
 
-  /** Runs one command line with the given output streams; returns the exit code. */
+  /** Runs one command line with the given output streams (and the JVM's stdin); returns the exit code. */
   public static int run(PrintStream out, PrintStream err, String... args) {
+    return run(System.in, out, err, args);
+  }
+
+  /** Runs one command line with the given streams; returns the exit code. */
+  public static int run(InputStream in, PrintStream out, PrintStream err, String... args) {
     RaftkvCtl root = new RaftkvCtl();
+    root.in = in;
     root.ownStderr = err == System.err;
     CommandLine cl = commandLine(root);
     cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));

@@ -135,6 +135,70 @@ class RaftkvCtlOptionsTest {
   }
 
   @Test
+  void everyCommandHelpsWithEtcdctlsDescription() {
+    String[][] commands = {
+        {"txn", "Txn processes all the requests in one transaction"},
+        {"watch", "Watches events stream on keys or prefixes"},
+        {"compaction", "Compacts the event history in etcd"},
+        {"move-leader", "Transfers leadership to another etcd cluster member."},
+        {"lease", "Lease related commands"},
+        {"lease grant", "Creates leases"},
+        {"lease revoke", "Revokes leases"},
+        {"lease keep-alive", "Keeps leases alive (renew)"},
+        {"lease timetolive", "Get lease information"},
+        {"lease list", "List all active leases"},
+        {"member", "Membership related commands"},
+        {"member list", "Lists all members in the cluster"},
+        {"member add", "Adds a member into the cluster"},
+        {"member remove", "Removes a member from the cluster"},
+        {"member promote", "Promotes a non-voting member in the cluster"},
+        {"member update", "Updates a member in the cluster"},
+        {"endpoint health", "Checks the healthiness of endpoints specified in `--endpoints` flag"},
+        {"endpoint status", "Prints out the status of endpoints specified in --endpoints"}};
+    for (String[] c : commands) {
+      List<String> args = new java.util.ArrayList<>(List.of(c[0].split(" ")));
+      args.add("--help");
+      Captured help = Captured.run(args.toArray(String[]::new));
+      assertEquals(0, help.code, c[0]);
+      assertTrue(help.out.lines().anyMatch(c[1]::equals), c[0] + ":\n" + help.out);
+    }
+    Captured group = Captured.run("lease");
+    assertEquals(2, group.code);
+    assertTrue(group.err.startsWith("lease needs a subcommand (try --help)"), group.err);
+  }
+
+  @Test
+  void goDurations() {
+    assertEquals("812ns", Durations.format(Duration.ofNanos(812)));
+    assertEquals("1.5µs", Durations.format(Duration.ofNanos(1500)));
+    assertEquals("1.802658ms", Durations.format(Duration.ofNanos(1_802_658)));
+    assertEquals("2ms", Durations.format(Duration.ofMillis(2)));
+    assertEquals("5.000638059s", Durations.format(Duration.ofNanos(5_000_638_059L)));
+  }
+
+  @Test
+  void txnCompares() {
+    var cmp = TxnSyntax.compare("mod(\"k \\\"1\\\"\") > \"7\"");
+    assertEquals(b64("k \"1\""), cmp.get("key").asText());
+    assertEquals("GREATER", cmp.get("result").asText());
+    assertEquals("MOD", cmp.get("target").asText());
+    assertEquals("7", cmp.get("mod_revision").asText());
+    assertEquals(b64("a b"), TxnSyntax.compare("val(\"k\") != \"a b\"").get("value").asText());
+    assertEquals("NOT_EQUAL", TxnSyntax.compare("val(\"k\") != \"a b\"").get("result").asText());
+    assertEquals("255", TxnSyntax.compare("lease(\"k\") = \"ff\"").get("lease").asText());
+    assertEquals("3", TxnSyntax.compare("c(\"k\") < \"3\"").get("create_revision").asText());
+    assertThrows(CtlException.class, () -> TxnSyntax.compare("size(\"k\") = \"1\""));
+    assertThrows(CtlException.class, () -> TxnSyntax.compare("version(\"k\") = \"one\""));
+    assertThrows(CtlException.class, () -> TxnSyntax.compare("version(\"k\") == \"1\""));
+    var put = TxnSyntax.request("put k \"a \\\"b\\\"\" --prev-kv");
+    assertEquals("put", put.kind());
+    assertEquals(b64("a \"b\""), put.request().get("value").asText());
+    assertTrue(put.request().get("prev_kv").asBoolean());
+    assertEquals("range", TxnSyntax.request("get k --prefix").kind());
+    assertThrows(CtlException.class, () -> TxnSyntax.request("get k --prefix --from-key"));
+  }
+
+  @Test
   void anUnreachableEndpointIsAnErrorWithExitCodeOne() {
     Captured c = Captured.run("--endpoints", "127.0.0.1:1", "--dial-timeout", "1s", "put", "a", "b");
     assertEquals(1, c.code);
@@ -156,10 +220,15 @@ class RaftkvCtlOptionsTest {
   /** One run of raftkvctl's entry point with its output captured. */
   record Captured(int code, String out, String err) {
     static Captured run(String... args) {
+      return withInput("", args);
+    }
+
+    /** A run that reads {@code stdin} as its standard input. */
+    static Captured withInput(String stdin, String... args) {
       var out = new ByteArrayOutputStream();
       var err = new ByteArrayOutputStream();
-      int code = RaftkvCtl.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-          args);
+      int code = RaftkvCtl.run(new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+          new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
       return new Captured(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
   }
