@@ -32,7 +32,7 @@ public final class TestJvm {
         "-Xmx256m",
         "-XX:+UseSerialGC",
         "-XX:TieredStopAtLevel=1",
-        "-Djava.io.tmpdir=" + mkdirs(tmp),
+        "-Djava.io.tmpdir=" + mkdirs(tmp.toAbsolutePath()), // leveldbjni loads its library only by absolute path
         "-cp", classpath(),
         mainClass));
     cmd.addAll(args);
